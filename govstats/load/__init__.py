@@ -1,0 +1,63 @@
+"""Loaders: a file (or bytes) -> RawDocument. One module per input kind.
+
+``load(path)`` sniffs the content (never trusts the extension alone) and dispatches to
+``text.load_text``, ``html.load_html``, ``pdf.load_pdf`` or ``docx.load_docx``. Problems with the
+input raise a ``govstats.errors.GovstatsError`` subclass whose message is one clear line.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import EmptyInput, InputMissing, UnreadableInput, UnsupportedInput
+from ..model import RawDocument
+
+#: larger inputs are refused with a clear error instead of exhausting memory
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Return "pdf", "docx", "html" or "text"; raise for kinds govstats does not read."""
+    from .sniff import sniff_kind
+
+    return sniff_kind(data, name)
+
+
+def load_bytes(data: bytes, path: str = "<bytes>") -> RawDocument:
+    if not data:
+        raise EmptyInput(f"{path}: empty file (0 bytes)")
+    kind = sniff(data, path)
+    sha = hashlib.sha256(data).hexdigest()
+    if kind == "pdf":
+        from .pdf import load_pdf
+
+        return load_pdf(data, path, sha)
+    if kind == "docx":
+        from .docx import load_docx
+
+        return load_docx(data, path, sha)
+    if kind == "html":
+        from .html import load_html
+
+        return load_html(data, path, sha)
+    if kind == "text":
+        from .text import load_text
+
+        return load_text(data, path, sha)
+    raise UnsupportedInput(f"{path}: unsupported input kind {kind!r}")
+
+
+def load(path: str | Path) -> RawDocument:
+    p = Path(path)
+    if not p.exists():
+        raise InputMissing(f"{p}: no such file")
+    if not p.is_file():
+        raise InputMissing(f"{p}: not a regular file")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise UnreadableInput(f"{p}: file too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise UnreadableInput(f"{p}: cannot read file ({e.strerror or e})") from None
+    return load_bytes(data, str(p))

@@ -1,0 +1,386 @@
+"""Normalization: RawDocument -> Document.
+
+Per block, in this order:
+
+1. character clean-up: NFKC (full-width digits and punctuation become ASCII), line endings to ``\\n``,
+   zero-width characters and control characters dropped, trailing whitespace stripped. Leading
+   indentation and blank lines are kept: text table layouts depend on them.
+2. script: when the document is in traditional script, OpenCC ``tw2sp`` (traditional, Taiwan
+   vocabulary -> simplified, mainland phrases) and then the residual Taiwan phrases of
+   ``codebook/taiwan_phrases.csv`` that machine conversion leaves behind (套用 -> 应用, 冬粉 -> 粉丝 ...).
+3. noise, with the rules of ``codebook/noise.csv`` (patterns, never a list of one corpus' strings):
+   page marks and site chrome lines are dropped, the 索引号/发布机构/发布时间 header is moved into
+   ``Document.header_meta``, injected spam and pinyin glosses are cut out of sentences. A line that
+   states a statistic (a number with a counting unit) is never dropped as chrome.
+
+Every removal is recorded in ``Document.removed`` so nothing disappears without a trace.
+Spans of the values extracted later index ``Document.text``.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import unicodedata
+from importlib import resources
+from typing import Iterable, Optional
+
+from .model import Cell, Document, Grid, RawBlock, RawDocument
+
+CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: a number followed by a counting unit: such a line is a statistic, never chrome
+_STAT = re.compile(r"\d[\d,.]*\s*(?:万|亿)?\s*(?:件|条|项|宗|例|篇|次|期|人|个|份|家|万元|元|场|批)")
+
+
+def _codebook_rows(name: str) -> list[dict[str, str]]:
+    with resources.files("govstats.codebook").joinpath(name).open(encoding="utf-8") as f:
+        return [r for r in csv.DictReader(f) if any((v or "").strip() for v in r.values())]
+
+
+# --------------------------------------------------------------------------- characters
+def clean_chars(s: str) -> str:
+    """NFKC, line endings, zero-width and control characters, trailing whitespace."""
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    s = s.translate(_ZERO_WIDTH)
+    s = unicodedata.normalize("NFKC", s)
+    s = _CTRL.sub("", s)
+    return "\n".join(line.rstrip() for line in s.split("\n"))
+
+
+# --------------------------------------------------------------------------- script
+@functools.lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+@functools.lru_cache(maxsize=1)
+def _script_charsets() -> tuple[frozenset[str], frozenset[str]]:
+    """(traditional-only characters, simplified-only characters), derived from OpenCC itself."""
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    joined = "\n".join(chars)
+    t2s = _converter("t2s").convert(joined).split("\n")
+    s2t = _converter("s2t").convert(joined).split("\n")
+    trad = frozenset(c for c, s in zip(chars, t2s) if s != c)
+    simp = frozenset(c for c, t in zip(chars, s2t) if t != c)
+    return trad - simp, simp - trad
+
+
+def detect_script(text: str) -> str:
+    """"traditional", "simplified" or "unknown" (too little Chinese text to tell)."""
+    trad, simp = _script_charsets()
+    nt = ns = 0
+    for ch in text:
+        if ch in trad:
+            nt += 1
+        elif ch in simp:
+            ns += 1
+    if nt + ns < 3:
+        return "unknown"
+    return "traditional" if nt > 2 * ns else "simplified"
+
+
+@functools.lru_cache(maxsize=1)
+def _taiwan_phrases() -> list[tuple[str, str]]:
+    rows = _codebook_rows("taiwan_phrases.csv")
+    pairs = [(r["taiwan_form"], r["mainland_form"]) for r in rows if r["taiwan_form"]]
+    return sorted(pairs, key=lambda p: -len(p[0]))  # longest first
+
+
+def to_simplified(s: str) -> str:
+    """Traditional (Taiwan vocabulary) -> simplified mainland text: OpenCC tw2sp + residual phrases."""
+    s = _converter("tw2sp").convert(s)
+    for tw, cn in _taiwan_phrases():
+        if tw in s:
+            s = s.replace(tw, cn)
+    return s
+
+
+# --------------------------------------------------------------------------- noise
+@functools.lru_cache(maxsize=1)
+def _noise_rules() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    out: dict[str, list[tuple[str, re.Pattern[str]]]] = {"line": [], "inline": []}
+    for r in _codebook_rows("noise.csv"):
+        out[r["scope"]].append((r["kind"], re.compile(r["pattern"])))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _spam_terms() -> tuple[list[str], list[str]]:
+    strong, weak = [], []
+    for r in _codebook_rows("spam_lexicon.csv"):
+        (weak if "only counted" in r.get("note", "") else strong).append(r["term"])
+    return strong, weak
+
+
+_HEADER_KEYS = {
+    "索引号": "index_no",
+    "发布机构": "publisher",
+    "发文机关": "publisher",
+    "发布单位": "publisher",
+    "信息来源": "source",
+    "来源": "source",
+    "发布时间": "published",
+    "发布日期": "published",
+    "成文日期": "written",
+    "生成日期": "written",
+    "时间": "published",
+    "文号": "doc_no",
+    "发文字号": "doc_no",
+    "分类": "category",
+    "主题分类": "category",
+    "公开方式": "disclosure",
+    "公开范围": "disclosure",
+    "有效性": "validity",
+    "关键词": "keywords",
+    "主题词": "keywords",
+    "浏览次数": "views",
+    "标题": "title",
+    "名称": "title",
+}
+_HEADER_KEY_RE = re.compile(
+    r"(?:^|(?<=[\s|]))-?\s*(" + "|".join(sorted(map(re.escape, _HEADER_KEYS), key=len, reverse=True)) + r")\s*[:：]"
+)
+
+
+def _squash_letter_spacing(line: str) -> str:
+    # "索 引 号" -> "索引号": single CJK characters separated by single spaces
+    return re.sub(rf"(?<=[{CJK}]) (?=[{CJK}](?:\s|$|[:：]))", "", line)
+
+
+def parse_header_line(line: str) -> Optional[dict[str, str]]:
+    """Read a metadata header line (索引号: … 发布机构: … 发布时间: …) into a dict, else None.
+
+    A line counts as a header when it is made of ``key: value`` pairs with known keys only and at
+    least one of the strong keys (索引号, 发布机构, 发布时间, 文号, 来源+时间) is present, or it is a
+    list item ``- 索引号: …``.
+    """
+    s = _squash_letter_spacing(line.strip())
+    if not s or len(s) > 400:
+        return None
+    if ":" not in s and "：" not in s and s.count("|") >= 1:
+        # metadata as a table row: "索引号 | 014416330/2018-04736 | 分类 | 政府信息公开年报"
+        cells = [c.strip() for c in s.strip("|").split("|")]
+        if len(cells) >= 2 and cells[0] in _HEADER_KEYS:
+            s = " ".join(f"{k}: {v}" if k in _HEADER_KEYS else v for k, v in zip(cells[::2], cells[1::2]))
+            if len(cells) % 2:
+                s += " " + cells[-1]
+    hits = list(_HEADER_KEY_RE.finditer(s))
+    if not hits:
+        return None
+    if s[: hits[0].start()].strip(" -|") != "":
+        return None
+    out: dict[str, str] = {}
+    for i, m in enumerate(hits):
+        end = hits[i + 1].start() if i + 1 < len(hits) else len(s)
+        val = s[m.end() : end].strip(" |\t")
+        key = _HEADER_KEYS[m.group(1)]
+        if val:
+            out.setdefault(key, val)
+        else:
+            out.setdefault(key, "")
+    keys = set(out)
+    strong = {"index_no", "publisher", "doc_no"} & keys or ({"source", "published"} <= keys) or (
+        "published" in keys and len(keys) == 1 and re.match(r"^\s*(发布时间|发布日期)", s)
+    )
+    if not strong:
+        return None
+    # a sentence that merely mentions 来源/时间 is not a header: values must be short
+    if any(len(v) > 80 for v in out.values()):
+        return None
+    return out
+
+
+def _is_spam_line(line: str) -> bool:
+    strong, weak = _spam_terms()
+    n = sum(1 for t in strong if t in line)
+    n += sum(1 for t in weak if t in line) if n else 0
+    if n >= 2:
+        return True
+    # keyword-stuffed list of place names: "观塘区| 和田县| 华宁县| …"
+    parts = [p.strip() for p in line.split("|") if p.strip()]
+    if len(parts) >= 6 and all(re.fullmatch(rf"[{CJK}]{{1,6}}(?:区|县|市|旗|州|镇|乡)", p) for p in parts):
+        return True
+    return False
+
+
+def _junk_ratio(line: str) -> float:
+    if not line:
+        return 0.0
+    bad = sum(1 for ch in line if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF or unicodedata.category(ch) in ("Co", "Cn", "Cs"))
+    return bad / len(line)
+
+
+def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
+    """Cut injected spam and pinyin glosses out of one line (inline rules)."""
+    for kind, rx in _noise_rules()["inline"]:
+        def _cut(m: re.Match[str], kind: str = kind) -> str:
+            # never cut a statistic: a spam match must not swallow a number with its unit
+            if _STAT.search(m.group(0)):
+                return m.group(0)
+            removed.append((kind, m.group(0)))
+            return ""
+
+        line = rx.sub(_cut, line)
+    return line
+
+
+def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str, str]]) -> str:
+    """Drop noise lines and cut inline noise from a text block. Keeps line structure otherwise."""
+    rules = _noise_rules()
+    out: list[str] = []
+    for line in text.split("\n"):
+        s = line.strip()
+        if s:
+            kind = None
+            for k, rx in rules["line"]:
+                if rx.match(s):
+                    kind = k
+                    break
+            if kind == "chrome" and _STAT.search(s) and not s.startswith(("版权", "ICP", "访问量", "浏览")):
+                kind = None  # a line with a statistic is content, whatever it starts with
+            if kind is None:
+                hdr = parse_header_line(s)
+                if hdr is not None:
+                    for k, v in hdr.items():
+                        header_meta.setdefault(k, clean_line_noise(v, removed).strip())
+                    kind = "header"
+            if kind is None and _is_spam_line(s) and not _STAT.search(s):
+                kind = "spam_line"
+            if kind is None and len(s) >= 4 and _junk_ratio(s) > 0.3:
+                kind = "binary_junk"
+            if kind is not None:
+                removed.append((kind, s))
+                continue
+            line = clean_line_noise(line, removed)
+        out.append(line)
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- assembly
+def _join_cell_lines(s: str) -> str:
+    """Cell text wrapped over lines: join CJK without a space, other text with one."""
+    parts = [p.strip() for p in s.split("\n")]
+    out = ""
+    for p in parts:
+        if not p:
+            continue
+        if out and not (re.match(rf"[{CJK}(（]", p[0]) and re.match(rf"[{CJK})）、,，]", out[-1])):
+            out += " "
+        out += p
+    return out
+
+
+def normalize(raw: RawDocument) -> Document:
+    """Turn a loaded document into normalized text plus grids with spans (see module doc)."""
+    sample = "".join(
+        b.text if b.kind == "text" else "".join(c or "" for row in b.rows for c in row) for b in raw.blocks
+    )
+    script = detect_script(unicodedata.normalize("NFKC", sample[:200000]))
+    convert = script == "traditional"
+
+    def norm(s: str) -> str:
+        s = clean_chars(s)
+        return to_simplified(s) if convert else s
+
+    removed: list[tuple[str, str]] = []
+    header_meta: dict[str, str] = {}
+    pieces: list[str] = []
+    pos = 0
+    grids: list[Grid] = []
+    pages: dict[int, list[int]] = {}
+
+    def emit(s: str) -> tuple[int, int]:
+        nonlocal pos
+        start = pos
+        pieces.append(s)
+        pos += len(s)
+        return start, pos
+
+    for b in raw.blocks:
+        start_block = pos
+        if b.kind == "text":
+            t = remove_noise(norm(b.text), header_meta, removed)
+            if t.strip():
+                emit(t.strip("\n") + "\n")
+        elif b.kind == "table":
+            rows: list[list[Optional[Cell]]] = []
+            tstart = pos
+            for r_i, row in enumerate(b.rows):
+                cells: list[Optional[Cell]] = []
+                first = True
+                for c_i, raw_cell in enumerate(row):
+                    origin = b.spans.get((r_i, c_i))
+                    if raw_cell is None and origin is not None:
+                        cells.append(None)  # filled below from the origin cell
+                        continue
+                    txt = _join_cell_lines(norm(raw_cell or ""))
+                    txt = clean_line_noise(txt, removed)
+                    if not first:
+                        emit(" | ")
+                    first = False
+                    s, e = emit(txt)
+                    cells.append(Cell(txt, s, e))
+                emit("\n")
+                rows.append(cells)
+            # copies of spanning cells point at their origin cell's text and span
+            for (r_i, c_i), (orow, ocol) in b.spans.items():
+                if r_i < len(rows) and c_i < len(rows[r_i]) and rows[r_i][c_i] is None:
+                    o = rows[orow][ocol] if orow < len(rows) and ocol < len(rows[orow]) else None
+                    if o is not None:
+                        rows[r_i][c_i] = Cell(o.text, o.start, o.end, origin=(orow, ocol))
+            if b.continues and grids and grids[-1].source == raw.kind:
+                prev = grids[-1]
+                prev.rows.extend(rows)
+                prev.end = pos
+                prev.notes.append(f"continued on page {b.page}")
+            else:
+                grids.append(Grid(rows=rows, source=raw.kind, page=b.page, start=tstart, end=pos))
+        if b.page is not None:
+            pages.setdefault(b.page, [start_block, pos])[1] = pos
+    text = "".join(pieces)
+    warnings = list(raw.warnings)
+    for kind, s in removed:
+        if kind == "binary_junk":
+            warnings.append("binary junk removed from the text (a .doc/.wps attachment read as text?)")
+            break
+    return Document(
+        text=text,
+        grids=grids,
+        path=raw.path,
+        sha256=raw.sha256,
+        kind=raw.kind,
+        script=script,
+        encoding=raw.encoding,
+        n_pages=raw.n_pages,
+        pages=[(p, s, e) for p, (s, e) in sorted(pages.items())],
+        title=norm(raw.title).strip() if raw.title else None,
+        header_meta=header_meta,
+        removed=removed,
+        warnings=warnings,
+    )
+
+
+def normalize_text(text: str, path: str = "<text>") -> Document:
+    """Normalize a plain string (handy in notebooks and tests)."""
+    import hashlib
+
+    raw = RawDocument(
+        path=path,
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        kind="text",
+        blocks=[RawBlock(kind="text", text=text)],
+        encoding="utf-8",
+    )
+    return normalize(raw)
+
+
+def iter_lines(doc: Document) -> Iterable[tuple[int, str]]:
+    """(start offset, line) for every line of the normalized text."""
+    pos = 0
+    for line in doc.text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
