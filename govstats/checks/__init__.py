@@ -1,0 +1,1 @@
+"""Check rules. ``identities``: table arithmetic; ``narrative``: prose vs tables and percentages."""
