@@ -69,15 +69,21 @@ def _script_charsets() -> tuple[frozenset[str], frozenset[str]]:
     return trad - simp, simp - trad
 
 
+@functools.lru_cache(maxsize=1)
+def _script_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    trad, simp = _script_charsets()
+    return (re.compile("[" + "".join(sorted(trad)) + "]"), re.compile("[" + "".join(sorted(simp)) + "]"))
+
+
+def script_counts(text: str) -> tuple[int, int]:
+    """(traditional-only characters, simplified-only characters) in ``text``."""
+    rt, rs = _script_regexes()
+    return len(rt.findall(text)), len(rs.findall(text))
+
+
 def detect_script(text: str) -> str:
     """"traditional", "simplified" or "unknown" (too little Chinese text to tell)."""
-    trad, simp = _script_charsets()
-    nt = ns = 0
-    for ch in text:
-        if ch in trad:
-            nt += 1
-        elif ch in simp:
-            ns += 1
+    nt, ns = script_counts(text)
     if nt + ns < 3:
         return "unknown"
     return "traditional" if nt > 2 * ns else "simplified"
@@ -279,12 +285,18 @@ def normalize(raw: RawDocument) -> Document:
     sample = "".join(
         b.text if b.kind == "text" else "".join(c or "" for row in b.rows for c in row) for b in raw.blocks
     )
-    script = detect_script(unicodedata.normalize("NFKC", sample[:200000]))
-    convert = script == "traditional"
+    nt, ns = script_counts(unicodedata.normalize("NFKC", sample[:200000]))
+    script = "unknown" if nt + ns < 3 else ("traditional" if nt > 2 * ns else "simplified")
+    if script == "traditional":
+        convert = to_simplified  # machine zh-TW text: Taiwan phrases back to mainland ones
+    elif nt:
+        convert = _converter("t2s").convert  # stray traditional characters in a simplified text
+    else:
+        convert = None
 
     def norm(s: str) -> str:
         s = clean_chars(s)
-        return to_simplified(s) if convert else s
+        return convert(s) if convert else s
 
     removed: list[tuple[str, str]] = []
     header_meta: dict[str, str] = {}

