@@ -40,13 +40,19 @@ def _codebook_rows(name: str) -> list[dict[str, str]]:
 
 
 # --------------------------------------------------------------------------- characters
+_ODD_CHARS = re.compile("[\r\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TRAILING_WS = re.compile(r"[ \t\u3000\u00a0]+$", re.M)
+
+
 def clean_chars(s: str) -> str:
     """NFKC, line endings, zero-width and control characters, trailing whitespace."""
-    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-    s = s.translate(_ZERO_WIDTH)
-    s = unicodedata.normalize("NFKC", s)
-    s = _CTRL.sub("", s)
-    return "\n".join(line.rstrip() for line in s.split("\n"))
+    if _ODD_CHARS.search(s):
+        s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+        s = s.translate(_ZERO_WIDTH)
+        s = _CTRL.sub("", s)
+    if not unicodedata.is_normalized("NFKC", s):
+        s = unicodedata.normalize("NFKC", s)
+    return _TRAILING_WS.sub("", s)
 
 
 # --------------------------------------------------------------------------- script
@@ -107,10 +113,12 @@ def to_simplified(s: str) -> str:
 
 # --------------------------------------------------------------------------- noise
 @functools.lru_cache(maxsize=1)
-def _noise_rules() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    out: dict[str, list[tuple[str, re.Pattern[str]]]] = {"line": [], "inline": []}
+def _noise_rules() -> dict[str, list[tuple[str, re.Pattern[str], Optional[re.Pattern[str]]]]]:
+    """scope -> [(kind, pattern, trigger)]; an inline rule runs only where its cheap trigger is found."""
+    out: dict[str, list[tuple[str, re.Pattern[str], Optional[re.Pattern[str]]]]] = {"line": [], "inline": []}
     for r in _codebook_rows("noise.csv"):
-        out[r["scope"]].append((r["kind"], re.compile(r["pattern"])))
+        trig = re.compile(r["trigger"]) if r.get("trigger") else None
+        out[r["scope"]].append((r["kind"], re.compile(r["pattern"]), trig))
     return out
 
 
@@ -200,6 +208,17 @@ def parse_header_line(line: str) -> Optional[dict[str, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _spam_any() -> re.Pattern[str]:
+    strong, weak = _spam_terms()
+    return re.compile("|".join(map(re.escape, strong)))
+
+
+_PLACE_ITEM = re.compile(rf"[{CJK}]{{1,6}}(?:区|县|市|旗|州|镇|乡)")
+_JUNK_CHAR = re.compile("[\ufffd\ue000-\uf8ff\ud800-\udfff]")
+_HEADER_HINT = re.compile(r"索\s?引|发布|文号|字号|来源|时间|日期|分\s?类|主题|公开方式")
+
+
 def _is_spam_line(line: str) -> bool:
     strong, weak = _spam_terms()
     n = sum(1 for t in strong if t in line)
@@ -208,21 +227,21 @@ def _is_spam_line(line: str) -> bool:
         return True
     # keyword-stuffed list of place names: "观塘区| 和田县| 华宁县| …"
     parts = [p.strip() for p in line.split("|") if p.strip()]
-    if len(parts) >= 6 and all(re.fullmatch(rf"[{CJK}]{{1,6}}(?:区|县|市|旗|州|镇|乡)", p) for p in parts):
-        return True
-    return False
+    return len(parts) >= 6 and all(_PLACE_ITEM.fullmatch(p) for p in parts)
 
 
 def _junk_ratio(line: str) -> float:
     if not line:
         return 0.0
-    bad = sum(1 for ch in line if ch == "\ufffd" or 0xE000 <= ord(ch) <= 0xF8FF or unicodedata.category(ch) in ("Co", "Cn", "Cs"))
-    return bad / len(line)
+    return len(_JUNK_CHAR.findall(line)) / len(line)
 
 
 def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
-    """Cut injected spam and pinyin glosses out of one line (inline rules)."""
-    for kind, rx in _noise_rules()["inline"]:
+    """Cut injected spam and pinyin glosses out of a line or a block (inline rules never span lines)."""
+    for kind, rx, trigger in _noise_rules()["inline"]:
+        if trigger is not None and not trigger.search(line):
+            continue
+
         def _cut(m: re.Match[str], kind: str = kind) -> str:
             # never cut a statistic: a spam match must not swallow a number with its unit
             if _STAT.search(m.group(0)):
@@ -234,36 +253,44 @@ def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
     return line
 
 
+@functools.lru_cache(maxsize=1)
+def _line_rule() -> re.Pattern[str]:
+    """All line rules as one alternation; the name of the matching group is the rule's kind."""
+    parts = [f"(?P<{kind}_{i}>{rx.pattern})" for i, (kind, rx, _) in enumerate(_noise_rules()["line"])]
+    return re.compile("|".join(parts))
+
+
 def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str, str]]) -> str:
     """Drop noise lines and cut inline noise from a text block. Keeps line structure otherwise."""
-    rules = _noise_rules()
+    line_rule = _line_rule()
+    spam_possible = bool(_spam_any().search(text)) or text.count("|") >= 6
+    junk_possible = bool(_JUNK_CHAR.search(text))
     out: list[str] = []
     for line in text.split("\n"):
         s = line.strip()
         if s:
             kind = None
-            for k, rx in rules["line"]:
-                if rx.match(s):
-                    kind = k
-                    break
-            if kind == "chrome" and _STAT.search(s) and not s.startswith(("版权", "ICP", "访问量", "浏览")):
-                kind = None  # a line with a statistic is content, whatever it starts with
-            if kind is None:
-                hdr = parse_header_line(s)
-                if hdr is not None:
-                    for k, v in hdr.items():
-                        header_meta.setdefault(k, clean_line_noise(v, removed).strip())
-                    kind = "header"
-            if kind is None and _is_spam_line(s) and not _STAT.search(s):
+            if len(s) <= 260:
+                m = line_rule.match(s)
+                if m:
+                    kind = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else None
+                if kind == "chrome" and _STAT.search(s) and not s.startswith(("版权", "ICP", "访问量", "浏览")):
+                    kind = None  # a line with a statistic is content, whatever it starts with
+                if kind is None and _HEADER_HINT.search(s):
+                    hdr = parse_header_line(s)
+                    if hdr is not None:
+                        for k, v in hdr.items():
+                            header_meta.setdefault(k, clean_line_noise(v, removed).strip())
+                        kind = "header"
+            if kind is None and spam_possible and _is_spam_line(s) and not _STAT.search(s):
                 kind = "spam_line"
-            if kind is None and len(s) >= 4 and _junk_ratio(s) > 0.3:
+            if kind is None and junk_possible and len(s) >= 4 and _junk_ratio(s) > 0.3:
                 kind = "binary_junk"
             if kind is not None:
                 removed.append((kind, s))
                 continue
-            line = clean_line_noise(line, removed)
         out.append(line)
-    return "\n".join(out)
+    return clean_line_noise("\n".join(out), removed)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -282,10 +309,14 @@ def _join_cell_lines(s: str) -> str:
 
 def normalize(raw: RawDocument) -> Document:
     """Turn a loaded document into normalized text plus grids with spans (see module doc)."""
+    cleaned: list[object] = [
+        clean_chars(b.text) if b.kind == "text" else [[None if c is None else clean_chars(c) for c in row] for row in b.rows]
+        for b in raw.blocks
+    ]
     sample = "".join(
-        b.text if b.kind == "text" else "".join(c or "" for row in b.rows for c in row) for b in raw.blocks
+        c if isinstance(c, str) else "".join(x or "" for row in c for x in row) for c in cleaned  # type: ignore[union-attr]
     )
-    nt, ns = script_counts(unicodedata.normalize("NFKC", sample[:200000]))
+    nt, ns = script_counts(sample[:200000])
     script = "unknown" if nt + ns < 3 else ("traditional" if nt > 2 * ns else "simplified")
     if script == "traditional":
         convert = to_simplified  # machine zh-TW text: Taiwan phrases back to mainland ones
@@ -294,8 +325,7 @@ def normalize(raw: RawDocument) -> Document:
     else:
         convert = None
 
-    def norm(s: str) -> str:
-        s = clean_chars(s)
+    def norm(s: str) -> str:  # s is already clean_chars()-ed
         return convert(s) if convert else s
 
     removed: list[tuple[str, str]] = []
@@ -312,16 +342,16 @@ def normalize(raw: RawDocument) -> Document:
         pos += len(s)
         return start, pos
 
-    for b in raw.blocks:
+    for b, clean in zip(raw.blocks, cleaned):
         start_block = pos
         if b.kind == "text":
-            t = remove_noise(norm(b.text), header_meta, removed)
+            t = remove_noise(norm(clean), header_meta, removed)  # type: ignore[arg-type]
             if t.strip():
                 emit(t.strip("\n") + "\n")
         elif b.kind == "table":
             rows: list[list[Optional[Cell]]] = []
             tstart = pos
-            for r_i, row in enumerate(b.rows):
+            for r_i, row in enumerate(clean):  # type: ignore[arg-type]
                 cells: list[Optional[Cell]] = []
                 first = True
                 for c_i, raw_cell in enumerate(row):
@@ -369,7 +399,7 @@ def normalize(raw: RawDocument) -> Document:
         encoding=raw.encoding,
         n_pages=raw.n_pages,
         pages=[(p, s, e) for p, (s, e) in sorted(pages.items())],
-        title=norm(raw.title).strip() if raw.title else None,
+        title=norm(clean_chars(raw.title)).strip() if raw.title else None,
         header_meta=header_meta,
         removed=removed,
         warnings=warnings,
