@@ -12,14 +12,16 @@ from pathlib import Path
 from ..errors import EmptyInput, InputMissing, UnreadableInput, UnsupportedInput
 from ..model import RawDocument
 
+# imported eagerly: importing the submodule ``sniff`` binds the package attribute ``sniff`` to the
+# module, so the function below must be defined after it (a lazy import would shadow the function)
+from .sniff import sniff_kind
+
 #: larger inputs are refused with a clear error instead of exhausting memory
 MAX_BYTES = 200 * 1024 * 1024
 
 
 def sniff(data: bytes, name: str = "") -> str:
     """Return "pdf", "docx", "html" or "text"; raise for kinds govstats does not read."""
-    from .sniff import sniff_kind
-
     return sniff_kind(data, name)
 
 

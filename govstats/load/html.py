@@ -1,0 +1,254 @@
+"""HTML pages -> RawDocument: text blocks interleaved with table blocks, in document order.
+
+- Encoding: the declared charset (``<meta charset>``, ``http-equiv`` content type, XML
+  declaration) is passed to ``encoding.decode``, which overrules it with a warning when the bytes
+  say otherwise.
+- Chrome: comments, scripts and styles go; so do the elements and class/id tokens listed in
+  ``codebook/html_chrome.csv`` (nav, header, footer, breadcrumb, share bars ...) and hidden
+  elements (``display:none``, ``visibility:hidden``, ``hidden``: the usual hiding place of injected
+  spam). An element is kept anyway when it holds most of the page's text (an ASP.NET ``<form>``
+  around the whole page) or a metadata header (索引号, 发布机构 ...: the ``keep`` rows).
+- Text: block-level elements and ``<br>`` end lines; whitespace runs (``&nbsp;``, ideographic
+  spaces) collapse to one space; ``<pre>`` keeps its lines.
+- Tables: every ``<table>`` becomes a table block whose grid honours rowspan/colspan (covered
+  positions ``None`` with ``spans``); cell text keeps the lines of ``<br>``/``<p>`` as ``\\n``; an
+  ``&nbsp;`` cell is ``""``. A table used for page layout is walked as text instead: a table that
+  contains another table (a container: each inner table is judged on its own and becomes its own
+  block when it holds data), or one that ``grid.looks_like_layout`` (one column, prose cells).
+- Title: ``<title>``, else the first ``<h1>``.
+
+Out of scope: HTML embedded as JSON-escaped strings inside JavaScript (pages whose report is
+rendered by a script); such a page yields little or no text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..codebook import read_csv
+from ..errors import EmptyInput, UnreadableInput
+from ..model import RawBlock, RawDocument
+from .encoding import decode
+from .grid import GridBuilder, looks_like_layout
+
+#: bytes searched for a charset declaration
+DECLARATION_BYTES = 4096
+#: a chrome element holding more than this share of the page's text is content after all
+CHROME_MAX_SHARE = 0.4
+
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.I)
+_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:\-]+)", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_DIGITS = "0123456789"
+
+_BLOCK_TAGS = frozenset(
+    "address article blockquote body caption center dd details dialog dir div dl dt fieldset figcaption "
+    "figure h1 h2 h3 h4 h5 h6 hr html legend li main ol p pre section summary table tbody td tfoot th "
+    "thead tr ul".split()
+)
+#: structural table elements never dropped for their class/id (a header cell may be class="header")
+_TABLE_PARTS = frozenset("td th tr thead tbody tfoot caption colgroup col".split())
+#: removed before anything else (their text is never content and must not count as page text)
+_NEVER_CONTENT = ("script", "style", "noscript", "template", "head")
+
+
+@dataclass(frozen=True)
+class _ChromeRules:
+    tags: frozenset[str]
+    tokens: frozenset[str]
+    keep: Optional[re.Pattern[str]]
+
+
+@functools.lru_cache(maxsize=1)
+def _chrome_rules() -> _ChromeRules:
+    rows = read_csv("html_chrome.csv")
+    keep = [r["value"] for r in rows if r["kind"] == "keep"]
+    return _ChromeRules(
+        tags=frozenset(r["value"] for r in rows if r["kind"] == "tag"),
+        tokens=frozenset(r["value"] for r in rows if r["kind"] == "token"),
+        keep=re.compile("|".join(keep)) if keep else None,
+    )
+
+
+def declared_charset(data: bytes) -> Optional[str]:
+    """The charset an HTML/XML document declares in its first bytes, if any."""
+    head = data[:DECLARATION_BYTES]
+    m = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
+    return m.group(1).decode("ascii") if m else None
+
+
+def _collapse(s: str) -> str:
+    return _WS.sub(" ", s).strip()
+
+
+def _int_attr(el: etree._Element, name: str) -> Optional[int]:
+    m = re.match(r"\s*(\d+)", el.get(name) or "")
+    return int(m.group(1)) if m else None
+
+
+def _has_chrome_token(el: etree._Element, tokens: frozenset[str]) -> bool:
+    attr = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if not attr.strip():
+        return False
+    words = _TOKEN_SPLIT.split(_CAMEL.sub(" ", attr).lower())
+    return any(w.rstrip(_DIGITS) in tokens for w in words if w)
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    style = el.get("style")
+    return el.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
+
+
+class _Walker:
+    """Walks an element tree once, producing text lines and (optionally) table blocks."""
+
+    def __init__(self, rules: _ChromeRules, page_chars: int, tables: bool) -> None:
+        self.rules = rules
+        self.page_chars = page_chars
+        self.tables = tables  # False inside a data-table cell: only text is wanted there
+        self.blocks: list[RawBlock] = []
+        self.lines: list[str] = []
+        self._buf: list[str] = []
+        self._pre = 0
+
+    # ----------------------------------------------------------------- text
+    def _add(self, s: Optional[str]) -> None:
+        if s:
+            self._buf.append(s if self._pre else _WS.sub(" ", s))
+
+    def _newline(self) -> None:
+        if self._buf:
+            for line in "".join(self._buf).split("\n"):
+                line = line.strip()
+                if line:
+                    self.lines.append(line)
+            self._buf = []
+
+    def _flush_text(self) -> None:
+        self._newline()
+        if self.lines:
+            self.blocks.append(RawBlock(kind="text", text="\n".join(self.lines)))
+            self.lines = []
+
+    # ----------------------------------------------------------------- decisions
+    def _skip(self, el: etree._Element) -> bool:
+        tag = el.tag
+        if _is_hidden(el):
+            return True
+        by_tag = tag in self.rules.tags
+        if not by_tag and (not self.tables or tag in _TABLE_PARTS or not _has_chrome_token(el, self.rules.tokens)):
+            return False
+        text = el.text_content()
+        if self.rules.keep is not None and self.rules.keep.search(text):
+            return False
+        return len(_WS.sub("", text)) <= CHROME_MAX_SHARE * self.page_chars
+
+    def _data_table(self, table: etree._Element) -> Optional[RawBlock]:
+        """The table as a grid block, or None when it is page layout."""
+        if table.find(".//table") is not None:
+            return None
+        rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+        grid = GridBuilder()
+        n_rows = len(rows)
+        for r, tr in enumerate(rows):
+            col = 0
+            for cell in tr.xpath("./td | ./th"):
+                rowspan = _int_attr(cell, "rowspan")
+                rowspan = n_rows - r if rowspan == 0 else (rowspan or 1)
+                colspan = _int_attr(cell, "colspan") or 1
+                col = grid.place(r, col, self._cell_text(cell), rowspan, colspan, max_row=n_rows)
+        block = grid.block()
+        if not block.rows or looks_like_layout(block.rows):
+            return None
+        return block
+
+    def _cell_text(self, cell: etree._Element) -> str:
+        sub = _Walker(self.rules, self.page_chars, tables=False)
+        sub.walk(cell)
+        sub._newline()
+        return "\n".join(sub.lines)
+
+    # ----------------------------------------------------------------- walk
+    def walk(self, root: etree._Element) -> None:
+        walker = etree.iterwalk(root, events=("start", "end"))
+        for event, el in walker:
+            tag = el.tag
+            if event == "start":
+                if el is not root and self._skip(el):
+                    walker.skip_subtree()
+                    continue
+                if tag == "table" and self.tables:
+                    block = self._data_table(el)
+                    if block is not None:
+                        caption = el.find("caption")
+                        if caption is not None:
+                            self._newline()
+                            self._add(caption.text_content())
+                        self._flush_text()
+                        self.blocks.append(block)
+                        walker.skip_subtree()
+                        continue
+                if tag in _BLOCK_TAGS or tag == "br":
+                    self._newline()
+                if tag == "pre":
+                    self._pre += 1
+                self._add(el.text)
+            else:
+                if tag in _BLOCK_TAGS:
+                    self._newline()
+                if tag == "pre":
+                    self._pre = max(0, self._pre - 1)
+                if el is not root:
+                    self._add(el.tail)
+
+
+def _parse(text: str, path: str) -> etree._Element:
+    text = _BAD_CHARS.sub("", _XML_DECL.sub("", text, count=1))
+    try:
+        return lxml_html.document_fromstring(text)
+    except etree.ParserError:
+        raise EmptyInput(f"{path}: empty HTML page (no markup or text)") from None
+    except (etree.LxmlError, ValueError) as e:
+        raise UnreadableInput(f"{path}: HTML that cannot be parsed ({e})") from None
+
+
+def _title(root: etree._Element) -> Optional[str]:
+    for el in root.iter("title", "h1"):
+        t = _collapse(el.text_content())
+        if t:
+            return t
+    return None
+
+
+def load_html(data: bytes, path: str, sha: str) -> RawDocument:
+    """Load an HTML page (see the module doc). Raises ``EmptyInput`` when the page has no text."""
+    text, encoding, warnings = decode(data, declared_charset(data))
+    root = _parse(text, path)
+    title = _title(root)
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
+    etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
+    page_chars = len(_WS.sub("", root.text_content()))
+    walker = _Walker(_chrome_rules(), page_chars, tables=True)
+    walker.walk(root)
+    walker._flush_text()
+    if not walker.blocks:
+        raise EmptyInput(f"{path}: no text in the HTML page")
+    return RawDocument(
+        path=path,
+        sha256=sha,
+        kind="html",
+        blocks=walker.blocks,
+        encoding=encoding,
+        title=title,
+        warnings=warnings,
+    )
