@@ -62,6 +62,7 @@ _CODEC = {"big5": "big5hkscs"}
 
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
+_CJK_PUNCT_RE = re.compile("[\u2010-\u206f\u3000-\u303f\uff00-\uffef]")
 _CTRL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -119,19 +120,19 @@ def _bom(data: bytes) -> Optional[tuple[str, int]]:
 
 
 def utf16_without_bom(sample: bytes) -> Optional[str]:
-    """"utf-16-le" / "utf-16-be" when the NUL bytes sit on one parity only (ASCII in UTF-16).
+    """"utf-16-le" / "utf-16-be" when the NUL bytes sit mostly on one parity (ASCII in UTF-16).
 
-    Binary data has NULs on both parities; GBK/Big5/UTF-8 text has none. The caller verifies the
-    guess by decoding.
+    Binary data has NULs on both parities alike; GBK/Big5/UTF-8 text has none. Chinese UTF-16 has
+    a few NULs on the other parity too (U+5F00 开). The caller verifies the guess by decoding.
     """
     n = len(sample) - len(sample) % 2
     even = sample[0:n:2].count(0)
     odd = sample[1:n:2].count(0)
-    if even + odd < 2:
+    if max(even, odd) < 2:
         return None
-    if even <= 0.05 * odd:
+    if odd >= 4 * even:
         return "utf-16-le"
-    if odd <= 0.05 * even:
+    if even >= 4 * odd:
         return "utf-16-be"
     return None
 
@@ -153,17 +154,20 @@ def _strict(data: bytes, encoding: str) -> Optional[str]:
 
 
 def plausibility(sample: bytes, encoding: str) -> float:
-    """How plausible ``sample`` decoded as ``encoding`` is as (Chinese) text; 1.0 is perfect.
+    """How plausible ``sample`` decoded as ``encoding`` is as Chinese text; 1.0 is perfect.
 
-    The share of Chinese characters that are common characters, minus a penalty for replacement
-    characters, private-use characters and control characters.
+    The share of non-ASCII characters that are common Chinese characters or Chinese punctuation,
+    minus a penalty for replacement, private-use and control characters. Kana, Cyrillic or rare
+    characters (what a wrong multi-byte decoding produces) lower the score.
     """
     text = sample.decode(_codec(encoding), errors="replace")
     n_bad = text.count("\ufffd") + len(_PUA_RE.findall(text)) + len(_CTRL_RE.findall(text))
-    n_cjk, common_share = hanzi_stats(text)
-    if n_cjk == 0:
+    nonascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    if nonascii == 0:
         return 1.0 - 3 * n_bad / max(1, len(text))
-    return common_share - 3 * n_bad / (n_cjk + n_bad)
+    common = common_hanzi()
+    good = sum(1 for ch in _CJK_RE.findall(text) if ch in common) + len(_CJK_PUNCT_RE.findall(text))
+    return (good - 3 * n_bad) / nonascii
 
 
 def _cut_sample(data: bytes) -> bytes:
@@ -301,10 +305,19 @@ def _decode_declared(data: bytes, declared: str) -> tuple[Optional[_Decoded], li
 
 def _detect(data: bytes) -> _Decoded:
     try:
-        return data.decode("utf-8"), "utf-8", []
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         if _utf8_truncated(data, e):
             return data.decode("utf-8", errors="replace"), "utf-8", ["text ends with an incomplete UTF-8 character (file cut off?)"]
+    else:
+        if text.isascii() or _CJK_RE.search(text[:SAMPLE_CHARS]):
+            return text, "utf-8", []
+        # valid UTF-8 without a single Chinese character: maybe GBK that happens to be valid
+        # UTF-8 (一 = D2 BB = Cyrillic һ); take the Chinese reading only when it is clearly better
+        enc, score = guess_chinese(data)
+        if score < 0.9 or score <= plausibility(_cut_sample(data), "utf-8"):
+            return text, "utf-8", []
+        return data.decode(_codec(enc), errors="replace"), enc, []
     enc, score = guess_chinese(data)
     text = data.decode(_codec(enc), errors="replace")
     if score < 0.5:

@@ -248,6 +248,8 @@ def _decode_info(value: Any) -> Optional[str]:
 
 
 _FILE_TITLE = re.compile(r"^(?:Microsoft Word - )?(.*?)(?:\.(?:docx?|wps|pdf|txt))?$", re.I)
+#: titles producers write when the author gave none
+_PLACEHOLDER_TITLES = frozenset(("(anonymous)", "untitled", "无标题", "title"))
 
 
 def _title(pdf: pdfplumber.PDF) -> Optional[str]:
@@ -257,7 +259,7 @@ def _title(pdf: pdfplumber.PDF) -> Optional[str]:
     if not title:
         return None
     title = _FILE_TITLE.sub(r"\1", title.replace("\x00", "").strip()).strip()
-    return title or None
+    return title if title and title.lower() not in _PLACEHOLDER_TITLES else None
 
 
 def _is_cut_off(data: bytes) -> bool:
