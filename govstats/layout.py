@@ -1,9 +1,220 @@
-"""Table-shaped text -> grids. (Filled in by the tables work; see ``find_grids``.)"""
+"""Table-shaped text -> grids (``find_grids``).
+
+HTML, PDF and DOCX loaders bring real grids (``Document.grids``); this module finds the tables that
+survive only as text, in every layout seen in real reports (templates.md §5):
+
+- one cell per line, no delimiter (``规章`` / ``0`` / ``0`` / ``0``);
+- one cell per line ending in `` |``, with pipe-only filler lines (``|||``) left by row/col spans;
+- whitespace-indented cells separated by blank lines, with a unit column (``件`` / ``0``) and
+  blank-for-empty cells (a label and its unit followed by nothing);
+- pipe rows, one table row per line (``三、本年度办理结果 | (一)予以公开 | 2 | 1 | …``), also
+  Markdown tables with a ``|---|`` separator;
+- tab-separated rows;
+- space-separated rows (``规章 0 0 0``), including PDF text lines where values are printed on the
+  line before (or after) their wrapped label (``4 0 0 0 0 0 4`` then ``计其他情形)``).
+
+Each line is classified once (blank, filler, separator, single cell, row, prose). A table region is
+a run of non-prose lines holding at least two value cells; page marks are already gone after
+normalization, so a table continues across pages. Inside a region, single-cell lines are grouped
+into rows (label cells, then the value and unit cells that follow them); row lines stay rows of
+their own, and label-only lines become label-only rows, so an extractor can attach a wrapped label
+to the value row before or after it. Nothing here knows what the table is: classification and
+label matching belong to ``govstats.extract.tables``.
+"""
 from __future__ import annotations
 
-from .model import Document, Grid
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from .extract.cells import NA, NUMBER, TEXT, UNIT, parse_cell
+from .model import Cell, Document, Grid
+
+#: a label cell longer than this (whitespace removed) is prose, not a table cell
+MAX_LABEL = 60
+#: a table region needs at least this many value cells
+MIN_VALUES = 2
+
+_PIPE_ONLY = re.compile(r"^\|+$")
+_MD_SEP = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+_SENTENCE = re.compile(r"[。;!?]")
+_TOKEN = re.compile(r"\S+")
+_WS = re.compile(r"\s+")
+
+# line kinds
+BLANK, FILLER, SEP, CELL, ROW, PROSE, COVERED = "blank", "filler", "sep", "cell", "row", "prose", "covered"
+
+
+@dataclass
+class _Line:
+    start: int
+    kind: str
+    style: str  # lines | pipe-lines | pipe | markdown | tab | spaced
+    cells: list[Cell]
 
 
 def find_grids(doc: Document) -> list[Grid]:
     """Grids found in the normalized text of ``doc``, outside regions already covered by ``doc.grids``."""
-    return []
+    covered = sorted((g.start, g.end) for g in doc.grids)
+    grids: list[Grid] = []
+    for run in _runs(_classify(doc.text, covered)):
+        grid = _build_grid(run, doc)
+        if grid is not None:
+            grids.append(grid)
+    return grids
+
+
+# --------------------------------------------------------------------------- lines
+def _classify(text: str, covered: list[tuple[int, int]]) -> Iterator[_Line]:
+    starts = [s for s, _ in covered]
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and covered[i][0] <= start < covered[i][1]:
+            yield _Line(start, COVERED, "", [])
+            continue
+        yield _classify_line(line, start)
+
+
+def _is_label(text: str) -> bool:
+    s = _WS.sub("", text)
+    return len(s) <= MAX_LABEL and not _SENTENCE.search(s)
+
+
+def _cell(line: str, base: int, a: int, b: int) -> Cell:
+    """The stripped text of line[a:b] as a cell with its span in the document."""
+    seg = line[a:b]
+    lead = len(seg) - len(seg.lstrip())
+    txt = seg.strip()
+    s = base + a + lead
+    return Cell(txt, s, s + len(txt))
+
+
+def _split(line: str, base: int, sep: str) -> list[Cell]:
+    cells, a = [], 0
+    for i, ch in enumerate(line):
+        if ch == sep:
+            cells.append(_cell(line, base, a, i))
+            a = i + 1
+    cells.append(_cell(line, base, a, len(line)))
+    return cells
+
+
+def _classify_line(line: str, base: int) -> _Line:
+    s = line.strip()
+    if not s:
+        return _Line(base, BLANK, "", [])
+    if _PIPE_ONLY.match(s):
+        return _Line(base, FILLER, "", [])
+    if "|" in s:
+        if _MD_SEP.match(s):
+            return _Line(base, SEP, "markdown", [])
+        cells = _split(line, base, "|")
+        if s.startswith("|"):
+            cells = cells[1:]
+        if s.endswith("|"):
+            cells = cells[:-1]
+        if not any(c.text for c in cells):
+            return _Line(base, FILLER, "", [])
+        if len(cells) == 1:
+            return _single(cells[0], "pipe-lines")
+        return _Line(base, ROW, "markdown" if s.startswith("|") else "pipe", cells)
+    if "\t" in s:
+        cells = [c for c in _split(line, base, "\t")]
+        if len(cells) > 1:
+            return _Line(base, ROW, "tab", cells)
+    return _spaced(line, base)
+
+
+def _single(cell: Cell, style: str) -> _Line:
+    if parse_cell(cell.text).kind == TEXT and not _is_label(cell.text):
+        return _Line(cell.start, PROSE, style, [])
+    return _Line(cell.start, CELL, style, [cell])
+
+
+def _spaced(line: str, base: int) -> _Line:
+    """A line without delimiters: a single cell, a space-separated row, or prose."""
+    toks = list(_TOKEN.finditer(line))
+    n_val = 0
+    while n_val < len(toks) and parse_cell(toks[-1 - n_val].group()).kind in (NUMBER, NA):
+        n_val += 1
+    if n_val == 0 or (n_val == 1 and len(toks) == 1):
+        return _single(_cell(line, base, 0, len(line)), "lines")
+    cut = len(toks) - n_val
+    if cut > 0 and parse_cell(toks[cut - 1].group()).kind == UNIT:
+        cut -= 1
+    value_cells = [Cell(t.group(), base + t.start(), base + t.end()) for t in toks[cut:]]
+    if cut == 0:
+        return _Line(base, ROW, "spaced", value_cells)
+    label = _cell(line, base, 0, toks[cut - 1].end())
+    if not _is_label(label.text):
+        return _Line(base, PROSE, "spaced", [])
+    return _Line(base, ROW, "spaced", [label] + value_cells)
+
+
+# --------------------------------------------------------------------------- regions
+def _runs(lines: Iterator[_Line]) -> Iterator[list[_Line]]:
+    run: list[_Line] = []
+    for ln in lines:
+        if ln.kind in (PROSE, COVERED):
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(ln)
+    if run:
+        yield run
+
+
+def _value_count(run: list[_Line]) -> int:
+    return sum(1 for ln in run for c in ln.cells if parse_cell(c.text).kind in (NUMBER, NA))
+
+
+def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
+    """Rows of a region: single cells grouped as label cells + value cells, row lines kept whole."""
+    if _value_count(run) < MIN_VALUES:
+        return None
+    rows: list[list[Optional[Cell]]] = []
+    cur: list[Cell] = []
+    cur_has_value = False
+    fillers = 0
+    for ln in run:
+        if ln.kind in (BLANK, SEP):
+            continue
+        if ln.kind == FILLER:
+            fillers += 1
+            continue
+        if ln.kind == ROW:
+            if cur:
+                rows.append(list(cur))
+            cur, cur_has_value = [], False
+            rows.append(list(ln.cells))
+            continue
+        cell = ln.cells[0]
+        if parse_cell(cell.text).kind == TEXT:
+            if cur_has_value:
+                rows.append(list(cur))
+                cur, cur_has_value = [], False
+            cur.append(cell)
+        else:
+            cur.append(cell)
+            cur_has_value = True
+    if cur:
+        rows.append(list(cur))
+    cells = [c for row in rows for c in row if c is not None]
+    if not cells:
+        return None
+    styles = Counter(ln.style for ln in run if ln.style)
+    start, end = cells[0].start, max(c.end for c in cells)
+    notes = [f"{fillers} filler lines dropped"] if fillers else []
+    return Grid(rows=rows, source=f"text:{styles.most_common(1)[0][0]}", page=_page_of(doc, start), start=start, end=end, notes=notes)
+
+
+def _page_of(doc: Document, pos: int) -> Optional[int]:
+    for page, s, e in doc.pages:
+        if s <= pos < e:
+            return page
+    return None

@@ -1,8 +1,609 @@
-"""Grids -> values, matched by label through the codebook. (Filled in by the tables work.)"""
+"""Grids -> values, matched by label through the codebook (``extract_tables``).
+
+All grids of a document (loader grids and text grids found by ``govstats.layout``) are read in
+document order as one stream of rows, so a table that continues on the next page (or in the next
+grid) keeps its kind and columns. A table is recognised by its header fingerprint
+(``codebook/headers.csv``: the ``第二十条第(X)项`` captions and ``信息内容`` headers of Section 二,
+the ``勾稽关系`` / ``申请人情况`` header of Section 三, ``行政复议`` / ``行政诉讼`` of Section 四,
+``统计指标`` / ``统计表`` of the legacy 统计表), or failing that by a row label that only one kind
+of table has. Then:
+
+- Section 二 (``sec2``): each row label names a row prefix (labels.csv), each header cell a column
+  (headers.csv); the indicator is ``<prefix>.<column>`` (``rules.regulations.made`` …). Signed
+  changes (``-1``, ``+8``, ``减4``) and money with a unit in the cell (``49万元``, ``251000元``) are
+  read as printed, money in 万元.
+- Section 三 (``sec3``): columns come from the header (a multi-level header read in order:
+  ``自然人 | 法人或其他组织 | 总计 | 商业企业 …`` -> the leaves), so an invented
+  ``法人或其他组织小计`` column or a missing column is seen in the header; the official 7 columns
+  are assumed only when the header cannot be read (PDF text) and the rows print 7 numbers. Rows are
+  matched to the form's rows by label (see ``govstats.extract.rows``); a 2021 report that keeps the
+  single 2019 ``(六)其他处理`` row yields ``outcome.other``, not the sub-rows.
+- Section 四 (``sec4``): the 15 numbers after the header, mapped by the header columns or, when the
+  header is unreadable, by the official order.
+- legacy 统计表 (``legacy``): rows matched by label (national and provincial rows), the unit column
+  read (元 -> 万元 for money rows); a row the codebook does not know is kept as indicator ``extra``
+  with its label.
+
+A blank cell gives value None with note "blank", ``-`` ``/`` ``—`` give None with note
+"not_applicable", ``0`` gives 0; a printed number is kept even when it is wrong. A table printed
+twice is read once (the first), with a warning. Malformed tables give warnings and only the values
+whose place is certain; nothing here raises on odd input.
+"""
 from __future__ import annotations
 
-from ..model import Document, Grid, Meta, Value
+import functools
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Optional
+
+from .. import codebook
+from ..model import Cell, Document, Grid, Meta, Value
+from .cells import BLANK, CellValue, parse_cell, unit_info
+from .labels import HeaderToken, LabelBook, canon, header_book, label_books
+from .rows import Match, Row, align, attach_context, row_matches, split_row
+
+TABLE_KINDS = ("sec2", "sec3", "sec4", "legacy")
+#: minimum score for a Section 二 row label
+SEC2_MIN = 0.8
+#: minimum score for a legacy row matched out of the expected order
+LEGACY_OUT_OF_ORDER_MIN = 0.85
 
 
 def extract_tables(doc: Document, grids: list[Grid], meta: Meta) -> tuple[list[Value], list[str]]:
-    return [], []
+    """Values of every statistical table in ``grids``, in document order, plus warnings."""
+    reader = _Reader()
+    for grid in sorted(grids, key=lambda g: g.start):
+        for cells in grid.rows:
+            reader.feed(split_row(cells))
+    reader.close()
+    return _dedupe(reader.tables)
+
+
+# --------------------------------------------------------------------------- the stream
+class _Reader:
+    """Reads rows in order, opening a table at each fingerprint and routing rows to it."""
+
+    def __init__(self) -> None:
+        self.tables: list[_Table] = []
+        self.current: Optional[_Table] = None
+        self._kinds_by_body = _kinds_by_label_body()
+
+    def feed(self, row: Row) -> None:
+        rest: list[Cell] = []
+        for cell in row.labels:
+            if not self._header_cell(cell):
+                rest.append(cell)
+        row.labels = rest
+        if row.is_data and row.labels:
+            self._switch_by_label(row)
+        if self.current is not None:
+            self.current.add(row)
+
+    def close(self) -> None:
+        self.current = None
+
+    def _open(self, kind: str) -> None:
+        prev = self.current
+        self.current = _BUILDERS[kind]()
+        if isinstance(prev, _Sec2) and isinstance(self.current, _Sec2):
+            # a caption without its own header row (scrapes that print repeated headers once) keeps
+            # the previous columns until a header cell of its own replaces them
+            self.current.columns = list(prev.columns)
+            self.current.header_texts = list(prev.header_texts)
+            self.current.fresh = False
+        self.tables.append(self.current)
+
+    def _header_cell(self, cell: Cell) -> bool:
+        """Handle a header / caption / footer cell; False when the cell is a row label."""
+        toks = header_book().lookup(cell.text)
+        if not toks and len(cell.text.split()) > 1:
+            parts = cell.text.split()
+            if any(_row_label_kinds(p, self._kinds_by_body) for p in parts):
+                return False
+            found = [(p, header_book().lookup(p)) for p in parts]
+            if not any(t for _, t in found):
+                return False
+            for p, t in found:
+                if t:
+                    self._tokens(p, t)
+            return True
+        if not toks:
+            return False
+        return self._tokens(cell.text, toks)
+
+    def _tokens(self, text: str, toks: list[HeaderToken]) -> bool:
+        """Route the header tokens of one cell; False when they belong to no table here."""
+        if any(t.role == "footer" for t in toks):
+            self.current = None
+            return True
+        kind = self.current.kind if self.current else None
+        mine = [t for t in toks if t.kind == kind]
+        if not mine:
+            opener = next((t for t in toks if t.role in ("start", "reset") or _strong_column(t)), None)
+            if opener is None:
+                return False
+            self._open(opener.kind)
+        elif any(t.role == "start" for t in mine) and self.current is not None and self.current.restart_on_start(mine):
+            self._open(mine[0].kind)
+        assert self.current is not None
+        self.current.header(text, [t for t in toks if t.kind == self.current.kind])
+        return True
+
+    def _switch_by_label(self, row: Row) -> None:
+        kinds = _row_label_kinds(row.labels[-1].text, self._kinds_by_body)
+        if not kinds:
+            return
+        if self.current is None or self.current.kind not in kinds:
+            self._open(sorted(kinds)[0])
+
+
+def _strong_column(t: HeaderToken) -> bool:
+    """A column header that by itself says which table this is (自然人, 结果维持, 本年制发件数 …)."""
+    if t.role != "column" or len(t.token) < 3:
+        return False
+    return {x.kind for x in header_book().exact.get(t.token, [])} == {t.kind}
+
+
+def _kinds_by_label_body() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for kind, book in label_books().items():
+        for e in book.entries:
+            if e.role != "heading" and len(e.canon.body) >= 2:
+                out.setdefault(e.canon.body, set()).add(kind)
+    return out
+
+
+def _row_label_kinds(text: str, kinds_by_body: dict[str, set[str]]) -> set[str]:
+    c = canon(text)
+    return kinds_by_body.get(c.body, set()) if c.body else set()
+
+
+# --------------------------------------------------------------------------- tables
+@dataclass
+class _Table:
+    kind: str = ""
+    rows: list[Row] = field(default_factory=list)
+    values: list[Value] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def header(self, text: str, toks: list[HeaderToken]) -> None:
+        """A header cell of this table kind."""
+
+    def add(self, row: Row) -> None:
+        self.rows.append(row)
+
+    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+        """Whether a start token of the same kind opens a new table (a second copy)."""
+        return any(r.is_data for r in self.rows)
+
+    def finish(self) -> None:
+        """Turn the collected rows into ``values`` / ``warnings``."""
+
+    def warn(self, msg: str) -> None:
+        self.warnings.append(f"{self.kind}: {msg}")
+
+
+@dataclass
+class _Sec2(_Table):
+    kind: str = "sec2"
+    columns: list[tuple[str, Optional[tuple[str, float]]]] = field(default_factory=list)  # (key, unit)
+    header_texts: list[str] = field(default_factory=list)
+    fresh: bool = True  # False once the columns were used by a data row (or inherited)
+
+    def header(self, text: str, toks: list[HeaderToken]) -> None:
+        if any(t.role == "reset" for t in toks) or not self.fresh:
+            self.columns, self.header_texts, self.fresh = [], [], True
+        for t in toks:
+            if t.role == "column":
+                self.columns.append((t.key, unit_info(text)))
+                self.header_texts.append(text)
+                break
+
+    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+        return True  # every caption is a table of its own
+
+    def add(self, row: Row) -> None:
+        if row.is_data:
+            self.fresh = False
+            self._read(row)
+
+    def _read(self, row: Row) -> None:
+        if not row.labels:
+            self.warn(f"values without a row label ignored: {row.text()}")
+            return
+        book = label_books()["sec2"]
+        label = row.labels[-1].text
+        scored = book.scored(label)
+        if not scored or scored[0][1] < SEC2_MIN:
+            self.warn(f"unknown row {label!r} ignored")
+            return
+        prefix = scored[0][0].indicator
+        cells = _fit(row.values, len(self.columns))
+        if cells is None:
+            self.warn(f"row {label!r} prints {len(row.values)} values for {len(self.columns)} columns; not read")
+            return
+        for (key, unit), cell, head in zip(self.columns, cells, self.header_texts):
+            indicator = f"{prefix}.{key}"
+            if indicator not in codebook.indicators():
+                self.warn(f"no indicator {indicator} for {label!r} x {head!r}")
+                continue
+            self.values.append(_value(indicator, cell, label=label, evidence=row.text(), table="sec2", unit=unit))
+
+
+@dataclass
+class _Sec3(_Table):
+    kind: str = "sec3"
+    tokens: list[HeaderToken] = field(default_factory=list)
+    token_texts: list[str] = field(default_factory=list)
+
+    def header(self, text: str, toks: list[HeaderToken]) -> None:
+        # a header repeated after a page break adds nothing: its tokens find their places taken
+        self.tokens.extend(_merge_tokens(toks))
+        self.token_texts.append(text)
+
+    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+        return any(r.is_data for r in self.rows) and any(t.mode == "contains" for t in toks)
+
+    def finish(self) -> None:
+        data = attach_context(self.rows)
+        if not data:
+            return
+        columns = _resolve_columns(self, "sec3", data)
+        if columns is None:
+            return
+        applicants = [path[-1] for path in columns]
+        book = label_books()["sec3"]
+        rows, assigned = _chunk_rows(self, data, len(columns), book)
+        matched = align([row_matches(r, book) if r.labels or r.prev_ctx or r.next_ctx else [] for r in rows])
+        for r, m in zip(rows, matched):
+            m = assigned.get(id(r), m)
+            if m is None:
+                if r.values:
+                    self.warn(f"row {_row_label(r)!r} matches no row of the form; not read")
+                continue
+            cells = _fit(r.values, len(columns))
+            if cells is None:
+                self.warn(f"row {m.label!r} prints {len(r.values)} values for {len(columns)} columns; not read")
+                continue
+            evidence = _evidence(r, m.label)
+            for app, cell in zip(applicants, cells):
+                self.values.append(_value(m.entry.indicator, cell, applicant=app, label=m.label, evidence=evidence, table="sec3"))
+
+
+@dataclass
+class _Sec4(_Table):
+    kind: str = "sec4"
+    tokens: list[HeaderToken] = field(default_factory=list)
+    token_texts: list[str] = field(default_factory=list)
+
+    def header(self, text: str, toks: list[HeaderToken]) -> None:
+        self.tokens.extend(_merge_tokens(toks))
+        self.token_texts.append(text)
+
+    def add(self, row: Row) -> None:
+        if row.is_data:
+            self.rows.append(row)
+
+    def _cells(self) -> list[Cell]:
+        """The value cells of the first rows that make up one row of the table (15 in the form)."""
+        widths = {len(_flatten(self.tokens)), len(header_book().standard_leaves("sec4"))}
+        cells: list[Cell] = []
+        for r in self.rows:
+            cells += r.values
+            if len(cells) in widths:
+                return cells
+        return cells
+
+    def finish(self) -> None:
+        cells = self._cells()
+        if not cells:
+            return
+        columns = _resolve_columns(self, "sec4", self.rows, n_values=len(cells))
+        if columns is None:
+            return
+        evidence = " | ".join(c.text for c in cells)
+        for path, cell in zip(columns, cells):
+            indicator = f"{path[-2]}.{path[-1]}"
+            label = " ".join(_SEC4_NAMES.get(k, k) for k in path)
+            self.values.append(_value(indicator, cell, label=label, evidence=evidence, table="sec4"))
+
+
+@dataclass
+class _Legacy(_Table):
+    kind: str = "legacy"
+    roles: list[str] = field(default_factory=list)  # label | unit | code | value, header order
+
+    def header(self, text: str, toks: list[HeaderToken]) -> None:
+        for t in toks:
+            if t.key in ("label", "unit", "code", "value"):
+                self.roles.append(t.key)
+                break
+
+    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+        return any(r.is_data for r in self.rows) and any(t.key == "label" or t.mode == "contains" for t in toks)
+
+    def finish(self) -> None:
+        data = attach_context(self.rows)
+        if not data:
+            return
+        book = label_books()["legacy"]
+        all_matches = [row_matches(r, book) for r in data]
+        matched = align(all_matches)
+        used = {m.entry.position for m in matched if m is not None}
+        n_value_cols = max(1, self.roles.count("value"))
+        several = False
+        for r, m, ms in zip(data, matched, all_matches):
+            if m is None:
+                m = next((x for x in ms if x.entry.position not in used and x.score >= LEGACY_OUT_OF_ORDER_MIN), None)
+                if m is not None:
+                    used.add(m.entry.position)
+            values = r.values
+            if "code" in self.roles and len(values) > n_value_cols:
+                values = values[1:]
+            several = several or len(values) > n_value_cols
+            cell = values[0] if values else None
+            unit = unit_info(r.unit.text) if r.unit is not None else None
+            if m is None or m.entry.role == "extra" or not m.entry.indicator:
+                label = m.label if m is not None else _row_label(r)
+                if not label:
+                    self.warn(f"values without a row label ignored: {r.text()}")
+                    continue
+                self.values.append(_value("extra", cell, label=label, evidence=_evidence(r, label), table="legacy", unit=unit))
+                continue
+            self.values.append(_value(m.entry.indicator, cell, label=m.label, evidence=_evidence(r, m.label), table="legacy", unit=unit))
+        if several:
+            self.warn("rows print several values; the first value column was read")
+
+
+_BUILDERS = {"sec2": _Sec2, "sec3": _Sec3, "sec4": _Sec4, "legacy": _Legacy}
+_SEC4_NAMES = {
+    "review": "行政复议",
+    "litigation": "行政诉讼",
+    "litigation.direct": "未经复议直接起诉",
+    "litigation.after_review": "复议后起诉",
+    "upheld": "结果维持",
+    "corrected": "结果纠正",
+    "other": "其他结果",
+    "pending": "尚未审结",
+    "total": "总计",
+}
+
+
+# --------------------------------------------------------------------------- columns
+def _merge_tokens(toks: list[HeaderToken]) -> list[HeaderToken]:
+    """Tokens of one header cell: those with a key, the same key merged (parents united)."""
+    keyed = [t for t in toks if t.key]
+    if len(keyed) <= 1:
+        return keyed
+    parents: list[str] = []
+    for t in keyed:
+        parents += [p for p in t.parents if p not in parents]
+    first = keyed[0]
+    return [HeaderToken(first.kind, first.token, first.mode, first.key, tuple(parents), first.role, any(t.standard for t in keyed))]
+
+
+def _flatten(tokens: list[HeaderToken]) -> list[tuple[tuple[str, ...], bool]]:
+    """Leaf column paths of a multi-level header read cell by cell, with a "standard" flag.
+
+    A child goes to the deepest parent already seen that does not have it yet (the sub-headers of
+    ``复议`` come before those of ``直接起诉``); a parent none of whose children were seen is a leaf.
+    """
+    if not tokens:
+        return []
+    tree = _tree(tokens[0].kind)
+    seen: list[str] = []
+    parent_of: dict[str, Optional[str]] = {}
+    children: dict[str, list[tuple[str, bool]]] = {}
+
+    def appear(key: str, parent: Optional[str]) -> None:
+        if key not in seen:
+            seen.append(key)
+            parent_of[key] = parent
+
+    def free(p: str, key: str) -> bool:
+        return all(k != key for k, _ in children.get(p, []))
+
+    for t in tokens:
+        if not t.parents:
+            appear(t.key, None)
+            continue
+        options = [p for p in t.parents if p in seen and free(p, t.key)]
+        if not options:
+            options = [p for p in t.parents if free(p, t.key)]
+            if not options:
+                continue  # a header cell repeated (page break): its place is taken
+            appear(options[0], None)
+        parent = max(options, key=lambda p: (tree.depth.get(p, 0), -seen.index(p)))
+        children.setdefault(parent, []).append((t.key, t.standard))
+        if t.key in tree.parents:
+            appear(t.key, parent)
+    out: list[tuple[tuple[str, ...], bool]] = []
+
+    def walk(key: str, path: tuple[str, ...], standard: bool) -> None:
+        kids = children.get(key, [])
+        if not kids:
+            out.append((path, standard))
+        for k, std in kids:
+            walk(k, path + (k,), std)
+
+    for key in seen:
+        if parent_of[key] is None:
+            walk(key, (key,), True)
+    return out
+
+
+@dataclass(frozen=True)
+class _Tree:
+    depth: dict[str, int]
+    parents: frozenset[str]  # keys that are the parent of some column
+
+
+@functools.lru_cache(maxsize=None)
+def _tree(kind: str) -> _Tree:
+    """The column tree of a table kind as declared in headers.csv."""
+    decl: dict[str, set[str]] = {}
+    for t in header_book().tokens:
+        if t.kind == kind and t.key and t.role in ("start", "column"):
+            decl.setdefault(t.key, set()).update(t.parents)
+    depth: dict[str, int] = {}
+
+    def d(key: str, guard: int = 0) -> int:
+        if key not in depth:
+            ps = decl.get(key, set())
+            depth[key] = 0 if not ps or guard > 8 else 1 + min(d(p, guard + 1) for p in ps)
+        return depth[key]
+
+    for key in decl:
+        d(key)
+    return _Tree(depth, frozenset(p for ps in decl.values() for p in ps))
+
+
+def _resolve_columns(table: _Table, kind: str, rows: list[Row], n_values: Optional[int] = None) -> Optional[list[tuple[str, ...]]]:
+    """Columns of a Section 三/四 table: by header; the official ones only when the header is unreadable."""
+    tokens: list[HeaderToken] = getattr(table, "tokens")
+    leaves = _flatten(tokens)
+    if n_values is None:
+        counts = Counter(len(r.values) for r in rows if r.values)
+        n_values = counts.most_common(1)[0][0] if counts else 0
+    standard = list(header_book().standard_leaves(kind))
+    paths = [p for p, _ in leaves]
+    if paths and len(paths) == n_values and all(_is_leaf_key(kind, p) for p in paths):
+        return paths
+    if n_values == len(standard) and all(std for _, std in leaves):
+        return standard
+    header = " ".join(getattr(table, "token_texts"))
+    table.warn(f"header columns {[p[-1] for p in paths]} ({header!r}) do not fit rows of {n_values} values; table not read")
+    return None
+
+
+def _is_leaf_key(kind: str, path: tuple[str, ...]) -> bool:
+    """A complete column path: Section 三 an applicant, Section 四 an indicator."""
+    if kind == "sec3":
+        return len(path) >= 2 and path[-1] not in ("legal_group", "applicants")
+    return len(path) >= 2 and f"{path[-2]}.{path[-1]}" in codebook.indicators()
+
+
+def _chunk_rows(table: _Table, data: list[Row], ncols: int, book: LabelBook) -> tuple[list[Row], dict[int, Match]]:
+    """Split rows printing several rows' worth of values (a group label followed by all its rows).
+
+    When the label is a group label and the chunks are as many as its rows, chunk k is its k-th row
+    (the form's order; the case of a scrape that lost the sub-row labels); other chunks stay
+    unlabelled and are reported unless neighbouring labels place them.
+    """
+    rows: list[Row] = []
+    assigned: dict[int, Match] = {}
+    for r in data:
+        n = len(r.values)
+        if ncols and n > ncols and n % ncols == 0:
+            k = n // ncols
+            chunks = [Row(r.labels if i == 0 else [], r.values[i * ncols : (i + 1) * ncols], None, r.cells) for i in range(k)]
+            group = next((e for e in book.exact(r.labels[-1].text) if e.role == "group"), None) if r.labels else None
+            kids = book.children.get(group.indicator, []) if group else []
+            if group and len(kids) == k:
+                entries = {e.indicator: e for e in book.entries if e.indicator in kids}
+                for chunk, kid in zip(chunks, kids):
+                    assigned[id(chunk)] = Match(entries[kid], 1.0, f"{r.labels[-1].text} [{kids.index(kid) + 1}]")
+                table.warn(f"{k} rows under {r.labels[-1].text!r} print no labels; read in the form's order")
+            rows += chunks
+        else:
+            rows.append(r)
+    return rows, assigned
+
+
+# --------------------------------------------------------------------------- values
+def _fit(values: list[Cell], n: int) -> Optional[list[Cell]]:
+    """The value cells of a row for ``n`` columns: surplus blank cells at either end dropped."""
+    cells = list(values)
+    while len(cells) > n and cells and parse_cell(cells[-1].text).kind == BLANK:
+        cells.pop()
+    while len(cells) > n and cells and parse_cell(cells[0].text).kind == BLANK:
+        cells.pop(0)
+    return cells if len(cells) == n and n > 0 else None
+
+
+def _evidence(row: Row, label: str) -> str:
+    """The row as printed; a label found on neighbouring lines (PDF text) is put in front."""
+    text = row.text()
+    return text if label and label in text else f"{label} | {text}"
+
+
+def _row_label(row: Row) -> str:
+    """The innermost label of a row (with the cell before it when the last is only a qualifier)."""
+    if not row.labels:
+        return ""
+    last = row.labels[-1].text
+    if not canon(last).body and len(row.labels) > 1:
+        return row.labels[-2].text + last
+    return last
+
+
+def _value(
+    indicator: str,
+    cell: Optional[Cell],
+    *,
+    label: str,
+    evidence: str,
+    table: str,
+    applicant: str = "total",
+    unit: Optional[tuple[str, float]] = None,
+) -> Value:
+    """A table value from one cell (None cell: the row prints no value cell at all -> blank)."""
+    cv: CellValue = parse_cell(cell.text) if cell is not None else parse_cell("")
+    ind_unit = codebook.unit(indicator)
+    value = cv.value
+    out_unit = ind_unit
+    if value is not None:
+        if cv.unit == "%":
+            out_unit = "%"
+        elif cv.unit is None and unit is not None and (ind_unit is None or unit[0] == ind_unit):
+            value = value * unit[1]  # a unit column or a (单位:元) header
+            out_unit = unit[0]
+        elif cv.unit is not None and ind_unit is None:
+            out_unit = cv.unit
+        if out_unit == "万元":
+            value = round(float(value), 10)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+    elif ind_unit is None and unit is not None:
+        out_unit = unit[0]
+    return Value(
+        indicator=indicator,
+        value=value,
+        applicant=applicant,
+        unit=out_unit,
+        source="table",
+        approximate=cv.approximate,
+        label=label,
+        evidence=evidence,
+        span=(cell.start, cell.end) if cell is not None else None,
+        note=cv.note,
+        raw=cell.text if cell is not None else None,
+        table=table,
+    )
+
+
+def _dedupe(tables: list[_Table]) -> tuple[list[Value], list[str]]:
+    """Finish every table; a value already read from an earlier copy of the table is dropped."""
+    values: list[Value] = []
+    warnings: list[str] = []
+    seen: dict[tuple[str, str, str, str], Value] = {}
+    for t in tables:
+        try:
+            t.finish()
+        except Exception as e:  # a malformed table must never stop the parse
+            warnings.append(f"{t.kind}: table not read ({type(e).__name__}: {e})")
+            continue
+        warnings += t.warnings
+        dup = same = 0
+        for v in t.values:
+            key = (v.table or "", v.indicator, v.applicant, v.label if v.indicator == "extra" else "")
+            if key in seen:
+                dup += 1
+                same += seen[key].value == v.value
+                continue
+            seen[key] = v
+            values.append(v)
+        if dup:
+            how = "the same values" if same == dup else f"{dup - same} different values"
+            warnings.append(f"{t.kind}: a table printed again ({dup} values, {how}); the first copy was kept")
+    return values, warnings

@@ -1,0 +1,109 @@
+"""Table cells: what a cell prints (a number, a unit, a not-applicable mark, nothing, or text).
+
+Shared by ``govstats.layout`` (to tell value cells from label cells in table-shaped text) and
+``govstats.extract.tables`` (to turn cells into values). The vocabulary is data:
+``codebook/units.csv`` (units and their factor to the reported unit) and ``codebook/cell_markers.csv``
+(marks such as ``-`` ``/`` ``—`` that mean "not applicable").
+
+A printed number is kept as printed: ``-1`` stays -1, ``+8`` is 8, ``减4`` is -4, ``49万元`` is 49 in
+万元 and ``251000元`` is 25.1 in 万元. A blank cell is NA (note "blank"), never 0.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .. import codebook
+
+#: cell kinds
+NUMBER, UNIT, NA, BLANK, TEXT = "number", "unit", "na", "blank", "text"
+
+
+@dataclass(frozen=True)
+class CellValue:
+    """What one cell prints."""
+
+    kind: str  # number | unit | na | blank | text
+    value: Optional[float | int] = None  # in ``unit`` (already multiplied by the unit factor)
+    unit: Optional[str] = None  # canonical unit printed in the cell (万元 for 元 too), if any
+    factor: float = 1.0  # unit cells: factor from the printed unit to ``unit`` (元 -> 万元: 0.0001)
+    note: Optional[str] = None  # "blank" | "not_applicable"
+    signed: bool = False  # printed with an explicit sign or 增/减
+    approximate: bool = False  # 约/近/余/多
+
+    @property
+    def is_value(self) -> bool:
+        """A cell that sits in a value column: a number, a not-applicable mark or nothing."""
+        return self.kind in (NUMBER, NA, BLANK)
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> dict[str, tuple[str, float]]:
+    return {r["unit"]: (r["canonical"], float(r["factor"])) for r in codebook.read_csv("units.csv")}
+
+
+@functools.lru_cache(maxsize=1)
+def _markers() -> dict[str, str]:
+    return {r["marker"]: r["note"] for r in codebook.read_csv("cell_markers.csv")}
+
+
+@functools.lru_cache(maxsize=1)
+def _number_re() -> re.Pattern[str]:
+    units = "|".join(sorted(map(re.escape, _units()), key=len, reverse=True))
+    return re.compile(
+        r"(?P<approx1>约|近|共)?"
+        r"(?P<sign>[+\-]|增加|减少|增|减)?"
+        r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+        r"(?P<approx2>余|多)?"
+        r"(?P<mult>万|亿)?"
+        rf"(?P<unit>{units})?"
+        r"(?P<approx3>余|多|左右)?"
+    )
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_cell(text: str) -> CellValue:
+    """Classify and read one cell (whitespace inside the cell is ignored)."""
+    s = _SPACES.sub("", text or "")
+    if not s:
+        return CellValue(BLANK, note="blank")
+    markers = _markers()
+    note = markers.get(s)
+    if note is None and len(set(s)) == 1 and len(s) > 1:
+        note = markers.get(s[0])  # a run of one mark: ---- or ——
+    if note:
+        return CellValue(NA, note=note)
+    units = _units()
+    if s in units:
+        return CellValue(UNIT, unit=units[s][0], factor=units[s][1])
+    m = _number_re().fullmatch(s)
+    if not m:
+        return CellValue(TEXT)
+    num_s = m.group("int").replace(",", "")
+    value: float | int = float(f"{num_s}.{m.group('frac')}") if m.group("frac") else int(num_s)
+    if m.group("mult"):
+        value = value * (10000 if m.group("mult") == "万" else 100000000)
+    sign = m.group("sign")
+    if sign in ("-", "减", "减少"):
+        value = -value
+    unit = None
+    if m.group("unit"):
+        unit, factor = units[m.group("unit")]
+        if factor != 1:
+            value = round(value * factor, 10)
+    approx = bool(m.group("approx1") and m.group("approx1") != "共" or m.group("approx2") or m.group("approx3"))
+    return CellValue(NUMBER, value=value, unit=unit, signed=bool(sign), approximate=approx)
+
+
+def unit_info(text: str) -> Optional[tuple[str, float]]:
+    """(canonical unit, factor) of a unit cell or of a ``(单位:万元)`` header qualifier, else None."""
+    s = _SPACES.sub("", text or "")
+    m = re.search(r"单位[:：]?([^)）]+)", s)
+    if m:
+        s = m.group(1)
+    return _units().get(s)

@@ -1,0 +1,215 @@
+"""Rows of a grid as label cells + value cells, and their alignment with the codebook rows.
+
+A grid row (from a loader or from ``govstats.layout``) is split into its label cells (the text
+cells on the left), an optional unit cell and its value cells (the maximal run of numbers,
+not-applicable marks, blanks and units on the right). Copies of spanning cells (``Cell.origin``)
+are dropped first, so a colspan never yields a second value and cells are mapped by order.
+
+Matching rows to codebook labels (``align``) works for every layout: each data row proposes
+candidate label texts (its own label cells, whitespace-split suffixes of them, and for PDF text the
+label-only lines printed just before or after it, where wrapped labels end up), each candidate is
+scored against the labels of the table kind, and a monotone alignment (the rows of a form follow
+the form's order) picks one codebook row per data row, maximising the total score. The order only
+decides between labels that match equally well (``(二)被依法纠错数`` of 复议 vs 诉讼); a row is
+never placed by its position alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..model import Cell
+from .cells import NA, NUMBER, TEXT, UNIT, parse_cell
+from .labels import LabelBook, LabelEntry
+
+#: weight of a candidate taken from neighbouring label-only lines (PDF text)
+CONTEXT_WEIGHT = 0.95
+#: weight of a candidate that is not the row's last (innermost) label cell
+OUTER_WEIGHT = 0.9
+#: a group label reached only through neighbouring lines is weak evidence
+GROUP_CONTEXT_WEIGHT = 0.8
+#: a score at or above this counts as an exact match (fast path)
+EXACT = 0.99
+
+
+@dataclass
+class Row:
+    """A grid row split into label cells, a unit cell and value cells."""
+
+    labels: list[Cell]
+    values: list[Cell]
+    unit: Optional[Cell] = None
+    cells: list[Cell] = field(default_factory=list)
+    prev_ctx: list[Cell] = field(default_factory=list)  # label-only lines just before (data rows only)
+    next_ctx: list[Cell] = field(default_factory=list)  # label-only lines just after
+
+    @property
+    def is_data(self) -> bool:
+        return bool(self.values) or self.unit is not None
+
+    def text(self) -> str:
+        """The row as printed, cells joined by `` | `` (evidence)."""
+        return " | ".join(c.text for c in self.cells if c.text)
+
+
+def split_row(cells: list[Optional[Cell]]) -> Row:
+    """Label cells, unit cell and value cells of one grid row (spanning copies dropped)."""
+    own = [c for c in cells if c is not None and c.origin is None]
+    i = len(own)
+    while i > 0 and parse_cell(own[i - 1].text).kind != TEXT:
+        i -= 1
+    labels = [c for c in own[:i] if c.text]
+    unit = None
+    values: list[Cell] = []
+    for c in own[i:]:
+        if parse_cell(c.text).kind == UNIT:
+            unit = unit or c
+        else:
+            values.append(c)
+    if unit is None and not any(parse_cell(c.text).kind in (NUMBER, NA) for c in values):
+        values = []  # only blank cells: a label-only row
+    return Row(labels, values, unit, [c for c in own if c.text])
+
+
+def attach_context(rows: list[Row]) -> list[Row]:
+    """The data rows, each with the label cells of the label-only rows around it."""
+    data: list[Row] = []
+    pending: list[Cell] = []
+    for r in rows:
+        if r.is_data:
+            if data:
+                data[-1].next_ctx = list(pending)
+            r.prev_ctx = list(pending)
+            pending = []
+            data.append(r)
+        else:
+            pending.extend(r.labels)
+    if data:
+        data[-1].next_ctx = pending
+    return data
+
+
+# --------------------------------------------------------------------------- candidates
+def _suffixes(text: str) -> list[str]:
+    parts = text.split()
+    return [" ".join(parts[k:]) for k in range(1, len(parts))]
+
+
+def candidate_texts(row: Row, use_context: bool = True) -> list[tuple[str, float, bool]]:
+    """(text, weight, from_context) label candidates of a data row, most direct first."""
+    out: list[tuple[str, float, bool]] = []
+    own = [c.text for c in row.labels]
+    if own:
+        last = own[-1]
+        out.append((last, 1.0, False))
+        out += [(s, 1.0, False) for s in _suffixes(last)]
+        for k in (2, 3):
+            if len(own) >= k:
+                out.append(("".join(own[-k:]), 1.0, False))
+        out += [(t, OUTER_WEIGHT, False) for t in own[:-1]]
+    if not use_context:
+        return out
+    p = [c.text for c in row.prev_ctx[-2:]]
+    n = [c.text for c in row.next_ctx[:2]]
+    w = CONTEXT_WEIGHT
+    if own:
+        o = own[-1]
+        if p:
+            out.append((p[-1] + o, w, True))
+        if n:
+            out.append((o + n[0], w, True))
+        if p and n:
+            out.append((p[-1] + o + n[0], w, True))
+        if len(p) == 2:
+            out.append((p[0] + p[1] + o, w * OUTER_WEIGHT, True))
+            if n:
+                out.append((p[0] + p[1] + o + n[0], w * OUTER_WEIGHT, True))
+        if len(n) == 2:
+            out.append((o + n[0] + n[1], w * OUTER_WEIGHT, True))
+        return out
+    if n:
+        out.append((n[0], w, True))
+        out += [(s, w, True) for s in _suffixes(n[0])]
+    if p:
+        out.append((p[-1], w, True))
+        out += [(s, w, True) for s in _suffixes(p[-1])]
+    if p and n:
+        out.append((p[-1] + n[0], w, True))
+    if len(n) == 2:
+        out.append((n[0] + n[1], w * OUTER_WEIGHT, True))
+    if len(p) == 2:
+        out.append((p[0] + p[1], w * OUTER_WEIGHT, True))
+        if n:
+            out.append((p[0] + p[1] + n[0], w * OUTER_WEIGHT, True))
+    if p and len(n) == 2:
+        out.append((p[-1] + n[0] + n[1], w * OUTER_WEIGHT, True))
+    return out
+
+
+@dataclass
+class Match:
+    """A data row matched to a codebook row."""
+
+    entry: LabelEntry
+    score: float
+    label: str  # the label as printed (the candidate text that matched)
+
+
+def row_matches(row: Row, book: LabelBook) -> list[Match]:
+    """Best match per codebook row for one data row, best first."""
+    best: dict[int, Match] = {}
+
+    def consider(cands: list[tuple[str, float, bool]]) -> None:
+        for text, weight, from_ctx in cands:
+            for entry, s in book.scored(text):
+                score = s * weight * (GROUP_CONTEXT_WEIGHT if from_ctx and entry.role == "group" else 1.0)
+                pos = entry.position
+                if pos not in best or score > best[pos].score:
+                    best[pos] = Match(entry, score, text)
+
+    consider(candidate_texts(row, use_context=False))
+    if not best or max(m.score for m in best.values()) < EXACT:
+        consider(candidate_texts(row)[len(candidate_texts(row, use_context=False)) :])
+    return sorted(best.values(), key=lambda m: -m.score)
+
+
+# --------------------------------------------------------------------------- alignment
+def align(matches: list[list[Match]]) -> list[Optional[Match]]:
+    """One codebook row per data row (or None), positions strictly increasing, total score maximal."""
+    fast = _align_exact(matches)
+    if fast is not None:
+        return fast
+    items = [(i, m) for i, ms in enumerate(matches) for m in ms]
+    items.sort(key=lambda it: (it[0], it[1].entry.position))
+    score = [m.score for _, m in items]
+    back: list[int] = [-1] * len(items)
+    for k, (i, m) in enumerate(items):
+        pos = m.entry.position
+        for j in range(k):
+            ij, mj = items[j]
+            if ij < i and mj.entry.position < pos and score[j] + m.score > score[k]:
+                score[k] = score[j] + m.score
+                back[k] = j
+    out: list[Optional[Match]] = [None] * len(matches)
+    if not items:
+        return out
+    k = max(range(len(items)), key=lambda x: score[x])
+    while k >= 0:
+        i, m = items[k]
+        out[i] = m
+        k = back[k]
+    return out
+
+
+def _align_exact(matches: list[list[Match]]) -> Optional[list[Optional[Match]]]:
+    """Every row has an exact match and taking the first one after the previous row works."""
+    out: list[Optional[Match]] = []
+    last = -1
+    for ms in matches:
+        exact = sorted((m for m in ms if m.score >= EXACT), key=lambda m: m.entry.position)
+        nxt = next((m for m in exact if m.entry.position > last), None)
+        if nxt is None:
+            return None
+        out.append(nxt)
+        last = nxt.entry.position
+    return out
