@@ -60,9 +60,12 @@ _DECLARED_ALIASES = {
 #: the codec used to decode each reported encoding (Big5 leniently, with the HKSCS extensions)
 _CODEC = {"big5": "big5hkscs"}
 
-_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+_CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
-_CJK_PUNCT_RE = re.compile("[\u2010-\u206f\u3000-\u303f\uff00-\uffef]")
+_CJK_PUNCT_RE = re.compile("[\u2010-\u206f\u3000-\u303f\uff00-\uffef]+")
 _CTRL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -85,13 +88,34 @@ def common_hanzi() -> frozenset[str]:
     return gb_level1 | big5_level1
 
 
+@functools.lru_cache(maxsize=1)
+def _uncommon_re() -> re.Pattern[str]:
+    """Runs of CJK characters that are not common characters (a class built from code point runs)."""
+    common = common_hanzi()
+    parts: list[str] = []
+    for lo, hi in _CJK_RANGES:
+        start: Optional[int] = None
+        for cp in range(lo, hi + 2):
+            inside = cp <= hi and chr(cp) not in common
+            if inside and start is None:
+                start = cp
+            elif not inside and start is not None:
+                parts.append(re.escape(chr(start)) + (f"-{re.escape(chr(cp - 1))}" if cp - 1 > start else ""))
+                start = None
+    return re.compile(f"[{''.join(parts)}]+")
+
+
+def _count(rx: re.Pattern[str], text: str) -> int:
+    """Characters matched by ``rx`` (a pattern of runs: fewer, longer matches are fast)."""
+    return sum(map(len, rx.findall(text)))
+
+
 def hanzi_stats(text: str) -> tuple[int, float]:
     """(number of CJK characters, share of them that are common characters) of ``text``."""
-    cjk = _CJK_RE.findall(text)
-    if not cjk:
+    n_cjk = _count(_CJK_RUN_RE, text)
+    if not n_cjk:
         return 0, 1.0
-    common = common_hanzi()
-    return len(cjk), sum(1 for ch in cjk if ch in common) / len(cjk)
+    return n_cjk, 1.0 - _count(_uncommon_re(), text) / n_cjk
 
 
 # --------------------------------------------------------------------------- helpers
@@ -165,8 +189,8 @@ def plausibility(sample: bytes, encoding: str) -> float:
     nonascii = len(text) - len(text.encode("ascii", errors="ignore"))
     if nonascii == 0:
         return 1.0 - 3 * n_bad / max(1, len(text))
-    common = common_hanzi()
-    good = sum(1 for ch in _CJK_RE.findall(text) if ch in common) + len(_CJK_PUNCT_RE.findall(text))
+    n_cjk, common_share = hanzi_stats(text)
+    good = n_cjk * common_share + _count(_CJK_PUNCT_RE, text)
     return (good - 3 * n_bad) / nonascii
 
 
@@ -325,12 +349,12 @@ def _detect(data: bytes) -> _Decoded:
     return text, enc, []
 
 
-def decode(data: bytes, declared: Optional[str] = None) -> tuple[str, str, list[str]]:
+def decode(data: bytes, declared: Optional[str] = None, *, mojibake: bool = True) -> tuple[str, str, list[str]]:
     """Decode ``data``: (text, encoding reported, warnings). See the module doc for the order.
 
     ``encoding`` is one of "utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "gb18030",
     "big5", or the Python name of a declared single-byte charset. The text keeps its line endings;
-    a BOM is removed.
+    a BOM is removed. ``mojibake=False`` skips the mojibake check (for a quick look at a head).
     """
     warnings: list[str] = []
     decoded = _decode_bom(data) or _decode_utf16(data)
@@ -339,5 +363,7 @@ def decode(data: bytes, declared: Optional[str] = None) -> tuple[str, str, list[
     if decoded is None:
         decoded = _detect(data)
     text, enc, w = decoded
+    if not mojibake:
+        return text, enc, warnings + w
     text, mw = check_mojibake(text)
     return text, enc, warnings + w + mw

@@ -41,11 +41,13 @@ class GridBuilder:
         ``max_row`` (exclusive) clamps the row span, e.g. to the rows the table really has.
         """
         col = self.free_col(row, col)
+        self._text[(row, col)] = text
+        if rowspan == 1 and colspan == 1:
+            return col + 1
         rowspan = max(1, min(rowspan, MAX_SPAN))
         colspan = max(1, min(colspan, MAX_SPAN))
         if max_row is not None:
             rowspan = max(1, min(rowspan, max_row - row))
-        self._text[(row, col)] = text
         for dr in range(rowspan):
             for dc in range(colspan):
                 pos = (row + dr, col + dc)

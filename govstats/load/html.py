@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Optional
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from ..codebook import read_csv
 from ..errors import EmptyInput, UnreadableInput
@@ -47,6 +46,7 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
+_LEADING_INT = re.compile(r"\s*(\d+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _DIGITS = "0123456789"
@@ -87,12 +87,25 @@ def declared_charset(data: bytes) -> Optional[str]:
     return m.group(1).decode("ascii") if m else None
 
 
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
+def _text_of(el: etree._Element) -> str:
+    """All text in ``el`` (an XPath string value: computed in C)."""
+    return _STRING(el)
+
+
 def _collapse(s: str) -> str:
     return _WS.sub(" ", s).strip()
 
 
 def _int_attr(el: etree._Element, name: str) -> Optional[int]:
-    m = re.match(r"\s*(\d+)", el.get(name) or "")
+    value = el.get(name)
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    m = _LEADING_INT.match(value)
     return int(m.group(1)) if m else None
 
 
@@ -107,6 +120,21 @@ def _has_chrome_token(el: etree._Element, tokens: frozenset[str]) -> bool:
 def _is_hidden(el: etree._Element) -> bool:
     style = el.get("style")
     return el.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _is_one_line(cell: etree._Element) -> bool:
+    """A cell whose text is one line: at most one block element, no <br>, nothing hidden or dropped."""
+    blocks = 0
+    tags = _chrome_rules().tags
+    for el in cell.iterdescendants():
+        tag = el.tag
+        if tag == "br" or tag == "pre" or tag in tags or _is_hidden(el):
+            return False
+        if tag in _BLOCK_TAGS:
+            blocks += 1
+            if blocks > 1:
+                return False
+    return True
 
 
 class _Walker:
@@ -148,7 +176,7 @@ class _Walker:
         by_tag = tag in self.rules.tags
         if not by_tag and (not self.tables or tag in _TABLE_PARTS or not _has_chrome_token(el, self.rules.tokens)):
             return False
-        text = el.text_content()
+        text = _text_of(el)
         if self.rules.keep is not None and self.rules.keep.search(text):
             return False
         return len(_WS.sub("", text)) <= CHROME_MAX_SHARE * self.page_chars
@@ -173,6 +201,8 @@ class _Walker:
         return block
 
     def _cell_text(self, cell: etree._Element) -> str:
+        if _is_one_line(cell):
+            return _collapse(_text_of(cell))
         sub = _Walker(self.rules, self.page_chars, tables=False)
         sub.walk(cell)
         sub._newline()
@@ -193,7 +223,7 @@ class _Walker:
                         caption = el.find("caption")
                         if caption is not None:
                             self._newline()
-                            self._add(caption.text_content())
+                            self._add(_text_of(caption))
                         self._flush_text()
                         self.blocks.append(block)
                         walker.skip_subtree()
@@ -214,17 +244,19 @@ class _Walker:
 
 def _parse(text: str, path: str) -> etree._Element:
     text = _BAD_CHARS.sub("", _XML_DECL.sub("", text, count=1))
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        return lxml_html.document_fromstring(text)
-    except etree.ParserError:
-        raise EmptyInput(f"{path}: empty HTML page (no markup or text)") from None
+        root = etree.fromstring(text, parser)
     except (etree.LxmlError, ValueError) as e:
         raise UnreadableInput(f"{path}: HTML that cannot be parsed ({e})") from None
+    if root is None:
+        raise EmptyInput(f"{path}: empty HTML page (no markup or text)")
+    return root
 
 
 def _title(root: etree._Element) -> Optional[str]:
     for el in root.iter("title", "h1"):
-        t = _collapse(el.text_content())
+        t = _collapse(_text_of(el))
         if t:
             return t
     return None
@@ -235,9 +267,8 @@ def load_html(data: bytes, path: str, sha: str) -> RawDocument:
     text, encoding, warnings = decode(data, declared_charset(data))
     root = _parse(text, path)
     title = _title(root)
-    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
-    page_chars = len(_WS.sub("", root.text_content()))
+    page_chars = len(_WS.sub("", _text_of(root)))
     walker = _Walker(_chrome_rules(), page_chars, tables=True)
     walker.walk(root)
     walker._flush_text()

@@ -121,7 +121,7 @@ def sniff_kind(data: bytes, name: str = "") -> str:
     )
     if not utf16 and (head.count(0) > max(2, len(head) // 1000) or _control_ratio(head) > 0.05):
         raise _binary_error(name)
-    text, enc, _ = decode(head)
+    text, enc, _ = decode(head, mojibake=False)
     # replacement characters the decoding made (not those already in valid UTF-8 text)
     n_lost = text.count("\ufffd") - (head.count("\ufffd".encode("utf-8")) if enc == "utf-8" else 0)
     if n_lost > max(8, len(text) // 20):
