@@ -35,6 +35,7 @@ TRADITIONAL = (
         (SIMPLIFIED.encode("utf-16-be"), "utf-16-be"),
         (codecs.BOM_UTF32_LE + SIMPLIFIED.encode("utf-32-le"), "utf-32-le"),
     ],
+    ids=["gbk", "gb18030", "big5", "utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le", "utf16be", "utf32le-bom"],
 )
 def test_decode_detects_encoding(data: bytes, encoding: str) -> None:
     text, enc, warnings = decode(data)
@@ -183,7 +184,9 @@ def test_load_text_keeps_warnings() -> None:
     assert any("mojibake" in w for w in raw.warnings)
 
 
-@pytest.mark.parametrize("data", [b"   \r\n\t ", codecs.BOM_UTF8 + b"\n\n", "\u3000\n".encode("utf-8")])
+@pytest.mark.parametrize(
+    "data", [b"   \r\n\t ", codecs.BOM_UTF8 + b"\n\n", "\u3000\n".encode("utf-8")], ids=["spaces", "bom", "ideographic"]
+)
 def test_whitespace_only_text_is_empty_input(data: bytes) -> None:
     with pytest.raises(EmptyInput, match="no text"):
         load_bytes(data, "blank.txt")

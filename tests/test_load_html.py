@@ -34,6 +34,7 @@ def test_gbk_page_without_declaration() -> None:
 @pytest.mark.parametrize(
     "head",
     ['<meta charset="gb2312">', "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=GB2312\">"],
+    ids=["meta-charset", "http-equiv"],
 )
 def test_gbk_page_with_declaration(head: str) -> None:
     raw = load_bytes(_page(BODY, head).encode("gbk"), "decl.html")
@@ -182,6 +183,7 @@ def test_layout_table_is_text_and_inner_data_table_is_a_block() -> None:
         "<table><tr><td>一、总体情况</td></tr><tr><td>本年新收申请21件。</td></tr></table>",  # one column
         "<table><tr><td>第一部分</td><td>" + "本机关不断完善政府信息公开制度。" * 12 + "</td></tr></table>",  # prose
     ],
+    ids=["one-column", "prose-cell"],
 )
 def test_layout_tables_become_text(html: str) -> None:
     raw = load_bytes(_page(html).encode(), "layout.html")

@@ -44,6 +44,8 @@ def _random_bytes(n: int, seed: int = 7) -> bytes:
         (b"%PDF-1.4\n%...", "report.txt", "pdf"),
         (b"\r\n\xef\xbb\xbf%PDF-1.7\n", "x", "pdf"),  # a few junk bytes before the header
     ],
+    ids=["utf8", "gbk", "utf16-bom", "utf16be-nobom", "text-as-pdf", "text-as-docx", "angle-brackets",
+         "doctype", "meta-fragment", "table-fragment", "pdf-as-txt", "pdf-junk-prefix"],
 )
 def test_sniff_kinds(data: bytes, name: str, kind: str) -> None:
     assert sniff_kind(data, name) == kind
@@ -68,6 +70,7 @@ def test_docx_is_recognised_by_its_zip_members() -> None:
         (b"\x1f\x8b\x08" + _random_bytes(100), "r.txt.gz", "gzip"),
         (b"{\\rtf1\\ansi hello}", "r.rtf", "RTF"),
     ],
+    ids=["png", "jpeg", "gif", "doc", "wps", "xlsx", "zip", "gzip", "rtf"],
 )
 def test_unsupported_inputs(data: bytes, name: str, message: str) -> None:
     with pytest.raises(UnsupportedInput, match=message) as err:
@@ -85,6 +88,7 @@ def test_unsupported_inputs(data: bytes, name: str, message: str) -> None:
         (_zip({"word/document.xml": "<x/>"})[:60], "cut.docx", "corrupt or truncated"),
         (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(200), "a.exe", "binary data"),
     ],
+    ids=["random", "short-random", "random-as-docx", "zip-as-docx", "cut-docx", "exe"],
 )
 def test_unreadable_inputs(data: bytes, name: str, message: str) -> None:
     with pytest.raises(UnreadableInput, match=message) as err:
