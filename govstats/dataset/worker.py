@@ -1,0 +1,164 @@
+"""Parsing in the worker processes: a chunk of inputs -> three Arrow tables (a cache part).
+
+A failure is a result, never an exception: a ``GovstatsError`` gives its status and its one-line
+message; any other exception (a parser bug) gives ``failed`` with ``<ExceptionType>: <message>``;
+a parse that runs longer than the timeout is interrupted (SIGALRM, where available) and failed.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+import pyarrow as pa
+
+from .. import agencies, codebook
+from ..errors import GovstatsError
+from ..model import ParseResult
+from .inputs import report_id
+from .schema import PARSED, PART_CHECKS, PART_VALUES
+
+Parser = Callable[[str], ParseResult]
+_MAX_ERROR = 300
+
+
+class ParseTimeout(Exception):
+    """A parse ran longer than the build's per-file limit."""
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str  # absolute path to read
+    sha256: str
+
+
+@dataclass
+class ChunkResult:
+    parsed: pa.Table
+    values: pa.Table
+    checks: pa.Table
+
+
+def one_line(text: str) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= _MAX_ERROR else line[: _MAX_ERROR - 1] + "…"
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise ParseTimeout()
+
+
+class _Deadline:
+    """Raise ``ParseTimeout`` in this thread after ``seconds`` (main thread with SIGALRM only)."""
+
+    def __init__(self, seconds: Optional[float]) -> None:
+        usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+        self.seconds = seconds if usable and seconds else None
+
+    def __enter__(self) -> "_Deadline":
+        if self.seconds:
+            self._old = signal.signal(signal.SIGALRM, _on_alarm)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+
+
+def _s(x: object) -> Optional[str]:
+    return None if x is None else str(x)
+
+
+def _f(x: object) -> Optional[float]:
+    return None if x is None else float(x)  # type: ignore[arg-type]
+
+
+def _i(x: object) -> Optional[int]:
+    return None if x is None else int(x)  # type: ignore[call-overload]
+
+
+def _count(value: object, unit: Optional[str]) -> Optional[int]:
+    if value is None or unit == "万元":
+        return None
+    f = float(value)  # type: ignore[arg-type]
+    return int(f) if f.is_integer() else None
+
+
+def _rows(task: Task, result: ParseResult, seconds: float, version: str) -> tuple[dict, list[dict], list[dict]]:
+    rid = report_id(task.sha256)
+    m = result.meta
+    keys = agencies.keys_for(m)
+    n_failed = sum(1 for c in result.checks if c.status == "fail")
+    parsed = {
+        "sha256": task.sha256, "report_id": rid, "agency": _s(m.agency), "agency_key": keys.agency_key,
+        "lineage_key": keys.lineage_key, "province": _s(m.province), "city": _s(m.city), "county": _s(m.county),
+        "region_code": _s(keys.region_code), "level": _s(m.level), "year": _i(m.year), "edition": _s(m.edition),
+        "doc_kind": _s(m.doc_kind), "script": _s(m.script), "title": _s(m.title), "published": _s(m.published),
+        "status": "warning" if result.warnings else "ok", "error": None, "seconds": seconds,
+        "n_values": len(result.values), "n_failed_checks": n_failed, "n_warnings": len(result.warnings),
+        "warnings": [one_line(w) for w in result.warnings], "parser_version": version,
+    }
+    values = []
+    for v in result.values:
+        unit = v.unit or codebook.unit(v.indicator)
+        span = v.span or (None, None)
+        values.append({
+            "report_id": rid, "indicator": str(v.indicator), "applicant": _s(v.applicant) or "total",
+            "value": _f(v.value), "count": _count(v.value, unit), "unit": _s(unit), "source": _s(v.source),
+            "approximate": bool(v.approximate), "label": _s(v.label), "evidence": _s(v.evidence),
+            "span_start": _i(span[0]), "span_end": _i(span[1]), "note": _s(v.note), "raw": _s(v.raw),
+            "table": _s(v.table), "stated_share": _f(v.stated_share), "share_of": _s(v.share_of),
+        })
+    checks = [{
+        "report_id": rid, "check": str(c.check), "applicant": _s(c.applicant) or "total", "status": str(c.status),
+        "expected": _f(c.expected), "observed": _f(c.observed), "message": _s(c.message), "evidence": _s(c.evidence),
+    } for c in result.checks]
+    return parsed, values, checks
+
+
+def _failure(task: Task, status: str, error: str, seconds: float, version: str) -> dict:
+    return {"sha256": task.sha256, "report_id": report_id(task.sha256), "status": status, "error": one_line(error),
+            "seconds": seconds, "n_values": 0, "n_failed_checks": 0, "n_warnings": 0, "warnings": [],
+            "parser_version": version}
+
+
+def parse_one(task: Task, parser: Parser, version: str, timeout: Optional[float]) -> tuple[dict, list[dict], list[dict]]:
+    """Parse one input; every outcome (success, bad input, bug, timeout) is a parsed row."""
+    t0 = time.perf_counter()
+    try:
+        with _Deadline(timeout):
+            result = parser(task.path)
+        return _rows(task, result, time.perf_counter() - t0, version)
+    except GovstatsError as e:
+        return _failure(task, e.status, str(e), time.perf_counter() - t0, version), [], []
+    except ParseTimeout:
+        return _failure(task, "failed", f"parse timed out after {timeout:g} s", time.perf_counter() - t0, version), [], []
+    except MemoryError:
+        return _failure(task, "failed", "out of memory while parsing", time.perf_counter() - t0, version), [], []
+    except Exception as e:  # a parser bug must not stop the batch
+        return _failure(task, "failed", f"internal error: {type(e).__name__}: {e}", time.perf_counter() - t0, version), [], []
+
+
+def parse_chunk(tasks: Sequence[Task], parser: Parser, version: str, timeout: Optional[float]) -> ChunkResult:
+    """Parse a chunk of inputs (in a worker process) into the three tables of a cache part."""
+    parsed: list[dict] = []
+    values: list[dict] = []
+    checks: list[dict] = []
+    for task in tasks:
+        p, v, c = parse_one(task, parser, version, timeout)
+        parsed.append(p)
+        values += v
+        checks += c
+    return ChunkResult(PARSED.from_rows(parsed), PART_VALUES.from_rows(values), PART_CHECKS.from_rows(checks))
+
+
+def init_worker() -> None:
+    """Worker processes leave Ctrl-C to the parent, which shuts the pool down."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+__all__ = ["ChunkResult", "ParseTimeout", "Parser", "Task", "init_worker", "one_line", "parse_chunk", "parse_one"]

@@ -1,0 +1,285 @@
+"""The corpus build's own behaviour (manifest, cache, atomicity, dtypes, corrections, crashes),
+tested with a stand-in parser (tests/fixtures/build/fakeparse.py) so it does not depend on
+extraction quality. The real parser on real and bad inputs: test_build_real.py."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from govstats.dataset import build
+from govstats.dataset.cache import CACHE_DIR, source_digest
+from govstats.dataset.files import BuildLocked, build_lock
+from govstats.dataset.pipeline import CRASHED, STATE_FILE
+from govstats.dataset.schema import OUTPUTS
+from tests.fixtures.build import fakeparse
+from tests.fixtures.build.fakeparse import HONGZE, JIUQUAN_QTS, write
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def parse_again(path: str):
+    """The same parser under another name: another parser version."""
+    return fakeparse.parse(path)
+
+
+def make_corpus(raw: Path) -> Path:
+    write(raw / "hongze_2023.json", {**HONGZE, "year": 2023}, [
+        ("requests.new", 120), ("requests.carried_forward", 3), ("requests.carried_forward", 2, "business"),
+        ("outcome.granted", 50), ("rules.regulations.valid", 10),
+    ])
+    write(raw / "hongze_2024.json", {**HONGZE, "year": 2024}, [
+        ("requests.new", 1000), ("requests.carried_over", 3), ("requests.carried_over", 1, "business"),
+        ("outcome.granted", 55), ("rules.regulations.valid", 11), ("rules.regulations.made", 2),
+        ("rules.regulations.repealed", 1), ("fees.amount", 1.5),
+    ], warnings=["a warning"])
+    write(raw / "jiuquan_2016.json", {**JIUQUAN_QTS, "year": 2016}, [
+        ("outcome.granted", 7), ("outcome.already_public", 2), ("outcome.denied.commercial_secret", 1),
+        ("outcome.denied.privacy", 1), ("requests.new", 9),
+    ])
+    (raw / "not_a_report.json").write_text(json.dumps({"raise": "NotAReport", "message": "not_a_report.json: not a report (no 信息公开)"}), encoding="utf-8")
+    (raw / "unsupported.json").write_text(json.dumps({"raise": "UnsupportedInput", "message": "unsupported.json: an image"}), encoding="utf-8")
+    (raw / "bug.json").write_text(json.dumps({"bug": True}), encoding="utf-8")
+    (raw / "sub").mkdir()
+    shutil.copy(raw / "hongze_2023.json", raw / "sub" / "copy_of_2023.json")
+    write(raw / "synthetic" / "gen_hongze_2023.json", {**HONGZE, "year": 2023}, [("requests.new", 5)])
+    (raw / "README.md").write_text("# about this corpus\n", encoding="utf-8")
+    (raw / "hongze_2023.gold.json").write_text("{}", encoding="utf-8")
+    (raw / ".hidden.json").write_text("{}", encoding="utf-8")
+    return raw
+
+
+def run(raw: Path, out: Path, **kw):
+    kw.setdefault("jobs", 1)
+    return build([raw], out, parser=kw.pop("parser", fakeparse.parse), **kw)
+
+
+def table(out: Path, name: str) -> pd.DataFrame:
+    return pd.read_parquet(out / f"{name}.parquet")
+
+
+@pytest.fixture
+def built(tmp_path: Path):
+    raw = make_corpus(tmp_path / "raw")
+    out = tmp_path / "processed"
+    return raw, out, run(raw, out)
+
+
+# --------------------------------------------------------------------------- outputs
+def test_five_tables_with_their_columns_and_nullable_dtypes(built):
+    raw, out, summary = built
+    for name, schema in OUTPUTS.items():
+        assert pq.read_schema(out / f"{name}.parquet").names == schema.names, name
+    values = table(out, "values")
+    assert str(values["value"].dtype) == "Float64" and str(values["count"].dtype) == "Int64"
+    assert str(values["year"].dtype) == "Int64" and str(values["synthetic"].dtype) == "boolean"
+    fee = values[values["indicator"] == "fees.amount"].iloc[0]
+    assert fee["value"] == 1.5 and pd.isna(fee["count"]) and fee["unit"] == "万元"
+    new = values[(values["indicator"] == "requests.new") & (values["year"] == 2024)].iloc[0]
+    assert new["count"] == 1000 and new["unit"] == "件"
+    assert not [p for p in out.iterdir() if ".tmp-" in p.name]
+    assert json.loads((out / STATE_FILE).read_text())["summary"]["files"] == summary.files
+
+
+def test_every_input_has_a_manifest_row_with_a_clear_status(built):
+    raw, out, summary = built
+    m = table(out, "manifest").set_index("source_path")
+    p = lambda name: str(raw / name)  # noqa: E731
+    assert set(m.index) == {p(n) for n in ("hongze_2023.json", "hongze_2024.json", "jiuquan_2016.json",
+                                           "not_a_report.json", "unsupported.json", "bug.json",
+                                           "sub/copy_of_2023.json", "synthetic/gen_hongze_2023.json", "README.md")}
+    assert m.loc[p("hongze_2023.json"), "status"] == "ok"
+    assert m.loc[p("hongze_2024.json"), "status"] == "warning"
+    assert (m.loc[p("not_a_report.json"), ["status", "error"]] == ["failed", "not_a_report.json: not a report (no 信息公开)"]).all()
+    assert m.loc[p("unsupported.json"), "status"] == "skipped"
+    assert m.loc[p("bug.json"), "status"] == "failed"
+    assert m.loc[p("bug.json"), "error"].startswith("internal error: ZeroDivisionError")
+    assert m.loc[p("sub/copy_of_2023.json"), "error"] == f"duplicate of {p('hongze_2023.json')}"
+    assert m.loc[p("README.md"), "status"] == "skipped"
+    assert bool(m.loc[p("synthetic/gen_hongze_2023.json"), "synthetic"]) and not bool(m.loc[p("hongze_2023.json"), "synthetic"])
+    assert summary.statuses == {"ok": 3, "warning": 1, "failed": 2, "skipped": 3}
+    assert summary.line().startswith("9 files: ok 3, warning 1, failed 2, skipped 3; ")
+
+
+def test_reports_carry_agency_keys_lineage_and_the_primary_report(built):
+    raw, out, _ = built
+    r = table(out, "reports").set_index("source_path")
+    assert r.loc[str(raw / "hongze_2023.json"), "agency_key"] == "320813:人民政府"
+    jq = r.loc[str(raw / "jiuquan_2016.json")]
+    assert (jq["agency_key"], jq["lineage_key"]) == ("620900:质量技术监督局", "620900:市场监督管理局")
+    assert bool(r.loc[str(raw / "hongze_2023.json"), "primary"])
+    assert not bool(r.loc[str(raw / "synthetic/gen_hongze_2023.json"), "primary"])  # a real report wins
+
+
+def test_cross_year_checks_run_in_the_build_and_name_both_reports(built):
+    raw, out, _ = built
+    c = table(out, "checks")
+    xy = c[c["scope"] == "cross_year"].set_index(["check", "applicant"])
+    assert xy.loc[("cross_year.carry", "total"), "status"] == "pass"
+    business = xy.loc[("cross_year.carry", "business")]
+    assert business["status"] == "fail" and (business["expected"], business["observed"]) == (2, 1)
+    assert str(raw / "hongze_2023.json") in business["evidence"] and str(raw / "hongze_2024.json") in business["evidence"]
+    assert xy.loc[("cross_year.valid_rolls", "total"), "status"] == "pass"
+    assert xy.loc[("cross_year.jump", "total"), "status"].tolist().count("fail") == 1  # requests.new 120 -> 1000
+    assert (c.loc[c["scope"] == "cross_year", "year"] == 2024).all()
+
+
+def test_harmonized_maps_legacy_and_keeps_2019_values(built):
+    raw, out, _ = built
+    h = table(out, "harmonized").set_index(["agency_key", "year", "indicator", "applicant"])
+    legacy = h.loc[("620900:质量技术监督局", 2016)]
+    assert legacy.loc[("outcome.granted", "total"), "value"] == 9  # 同意公开 7 + 已主动公开 2
+    assert legacy.loc[("outcome.denied.third_party", "total"), "value"] == 2
+    assert pd.isna(legacy.loc[("requests.carried_over", "total"), "value"])  # no equivalent: NA, never 0
+    modern = h.loc[("320813:人民政府", 2024)]
+    assert modern.loc[("requests.carried_over", "business"), "rule"] == "identity"
+    assert not h["synthetic"].any()
+
+
+# --------------------------------------------------------------------------- cache
+def test_unchanged_rebuild_reads_nothing_and_keeps_the_outputs(built):
+    raw, out, first = built
+    stamps = {n: (out / f"{n}.parquet").stat().st_mtime_ns for n in OUTPUTS}
+    again = run(raw, out)
+    assert again.up_to_date and again.parsed == 0 and again.values == first.values
+    assert stamps == {n: (out / f"{n}.parquet").stat().st_mtime_ns for n in OUTPUTS}
+
+
+def test_changed_added_and_deleted_inputs(built):
+    raw, out, first = built
+    write(raw / "hongze_2024.json", {**HONGZE, "year": 2024}, [("requests.new", 999)])
+    write(raw / "new_2022.json", {**HONGZE, "year": 2022}, [("requests.new", 80)])
+    (raw / "jiuquan_2016.json").unlink()
+    s = run(raw, out)
+    assert s.parsed == 2 and not s.up_to_date
+    r = table(out, "reports")
+    assert set(r["year"]) == {2022, 2023, 2024}
+    assert str(raw / "jiuquan_2016.json") not in set(table(out, "manifest")["source_path"])
+    v = table(out, "values")
+    assert v.loc[(v["year"] == 2024) & (v["indicator"] == "requests.new"), "value"].tolist() == [999]
+    m = table(out, "manifest").set_index("source_path")
+    assert bool(m.loc[str(raw / "hongze_2023.json"), "cached"]) and not bool(m.loc[str(raw / "new_2022.json"), "cached"])
+
+
+def test_no_cache_and_a_new_parser_version_reparse_everything(built):
+    raw, out, first = built
+    assert run(raw, out, use_cache=False).parsed == 7
+    assert run(raw, out, parser=parse_again).parsed == 7
+    assert len(list((out / CACHE_DIR).iterdir())) == 1  # the other version's cache is gone
+
+
+def test_parser_version_follows_codebook_content(tmp_path):
+    pkg = tmp_path / "govstats"
+    shutil.copytree(ROOT / "govstats", pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    before = source_digest(pkg)
+    with (pkg / "codebook" / "crosswalk.csv").open("a", encoding="utf-8") as f:
+        f.write("# a comment changes the digest too\n")
+    assert source_digest(pkg) != before
+
+
+# --------------------------------------------------------------------------- corrections
+def test_corrections_are_applied_recorded_and_survive_rebuilds(built):
+    raw, out, _ = built
+    (out.parent / "corrections.csv").write_text(
+        "report,indicator,applicant,value,reason,who\n"
+        "hongze_2024.json,requests.carried_over,business,2,misprint: see 2023 report,ab\n"
+        "nothing_like_this.txt,requests.new,,5,no such report,ab\n", encoding="utf-8")
+    s = run(raw, out)
+    assert s.parsed == 0 and not s.up_to_date
+    assert any("matches no report" in w for w in s.warnings)
+    assert any("matches no report" in w for w in json.loads((out / STATE_FILE).read_text())["warnings"])
+    for again in (False, True):
+        if again:
+            run(raw, out, use_cache=False)
+        v = table(out, "values")
+        rows = v[(v["year"] == 2024) & (v["indicator"] == "requests.carried_over") & (v["applicant"] == "business")]
+        assert sorted(rows["source"]) == ["correction", "table"]  # the printed value is kept
+        fix = rows[rows["source"] == "correction"].iloc[0]
+        assert (fix["value"], fix["original_value"], fix["corrected_by"]) == (2, 1, "ab")
+        assert fix["note"] == "correction: misprint: see 2023 report"
+        c = table(out, "checks").set_index(["check", "applicant"])
+        assert c.loc[("cross_year.carry", "business"), "status"] == "pass"  # the checks use the correction
+
+
+# --------------------------------------------------------------------------- robustness
+def test_a_parse_that_hangs_is_failed_after_the_timeout(tmp_path):
+    raw = tmp_path / "raw"
+    write(raw / "slow.json", {**HONGZE, "year": 2023}, sleep=30)
+    write(raw / "fine.json", {**HONGZE, "year": 2024}, [("requests.new", 1)])
+    s = run(raw, tmp_path / "out", timeout=0.5)
+    m = table(tmp_path / "out", "manifest").set_index("source_path")
+    assert m.loc[str(raw / "slow.json"), "error"] == "parse timed out after 0.5 s"
+    assert s.statuses["ok"] == 1
+
+
+def test_a_worker_that_dies_fails_only_its_file_and_is_retried_next_time(tmp_path):
+    raw = tmp_path / "raw"
+    for y in (2020, 2021, 2022):
+        write(raw / f"r{y}.json", {**HONGZE, "year": y}, [("requests.new", y - 2000)])
+    (raw / "crash.json").write_text(json.dumps({"crash": True}), encoding="utf-8")
+    out = tmp_path / "out"
+    s = run(raw, out, jobs=2)
+    m = table(out, "manifest").set_index("source_path")
+    assert m.loc[str(raw / "crash.json"), ["status", "error"]].tolist() == ["failed", CRASHED]
+    assert s.statuses["ok"] == 3
+    assert run(raw, out, jobs=2).parsed == 1  # crashes are not cached
+
+
+def test_inputs_several_roots_include_patterns_and_the_lock(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    write(a / "one.json", {**HONGZE, "year": 2021})
+    write(b / "two.json", {**HONGZE, "year": 2022})
+    (b / "notes.txt").write_text("not included", encoding="utf-8")
+    s = build([a, b], tmp_path / "out", parser=fakeparse.parse, jobs=1, include=["*.json"])
+    assert s.files == 2 and s.statuses["ok"] == 2
+    with build_lock(tmp_path / "out"), pytest.raises(BuildLocked):
+        run(a, tmp_path / "out")
+
+
+BUILD_SCRIPT = """
+import json, sys
+from govstats.dataset import build, pipeline
+from tests.fixtures.build import fakeparse
+pipeline.FLUSH_REPORTS = 4
+s = build([sys.argv[1]], sys.argv[2], parser=fakeparse.parse, jobs=2)
+print(json.dumps({"parsed": s.parsed, "files": s.files, "ok": s.statuses["ok"]}))
+"""
+
+
+def build_in_subprocess(raw: Path, out: Path, **popen) -> subprocess.Popen:
+    """A build in a fresh interpreter (its parser version is computed from the files as they are now)."""
+    return subprocess.Popen([sys.executable, "-c", BUILD_SCRIPT, str(raw), str(out)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def test_kill_9_mid_build_leaves_the_old_dataset_readable_and_the_next_build_completes(tmp_path):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write(raw / "first.json", {**HONGZE, "year": 2019}, [("requests.new", 1)])
+    run(raw, out)
+    before = {n: pq.read_table(out / f"{n}.parquet") for n in OUTPUTS}
+    for i in range(60):
+        write(raw / f"slow_{i:02d}.json", {**HONGZE, "agency": f"洪泽区第{i}局", "year": 2020}, [("requests.new", i)], sleep=0.1)
+    proc = build_in_subprocess(raw, out, start_new_session=True)
+    parts = out / CACHE_DIR
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(parts.rglob("*.parsed.parquet"))) < 3:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers, mid-way
+    proc.wait()
+    for n, t in before.items():
+        assert pq.read_table(out / f"{n}.parquet").equals(t), n  # the previous dataset, intact
+    again = build_in_subprocess(raw, out)
+    stdout, stderr = again.communicate(timeout=120)
+    s = json.loads(stdout)
+    assert (s["files"], s["ok"]) == (61, 61), stderr
+    assert 0 < s["parsed"] < 60  # resumed from the parts the killed build had finished
+    assert len(table(out, "reports")) == 61
