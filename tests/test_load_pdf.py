@@ -52,6 +52,15 @@ def test_table_continued_on_the_next_page() -> None:
     assert len(doc.grids) == 1 and len(doc.grids[0].rows) == 61
 
 
+def test_repeated_header_rows_are_dropped_from_continuations() -> None:
+    raw = load_bytes(make_fixtures.continued_table_pdf(100, repeat_header=True), "long.pdf")
+    tables = _tables(raw)
+    assert [(t.page, t.continues) for t in tables] == [(1, False), (2, True), (3, True)]
+    rows = [r for t in tables for r in t.rows]
+    assert rows[0] == ["项目", "自然人", "法人", "总计"]
+    assert [r[0] for r in rows[1:]] == [f"第{i}项申请" for i in range(1, 101)]
+
+
 def test_framed_prose_is_not_a_table() -> None:
     raw = load_bytes(make_fixtures.boxed_prose_pdf(), "boxed.pdf")
     assert _tables(raw) == []

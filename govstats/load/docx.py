@@ -198,13 +198,14 @@ def _int_val(parent: Optional[etree._Element], tag: str) -> int:
         return 0
 
 
-def _row_cells(tr: etree._Element) -> Iterator[etree._Element]:
-    """The ``w:tc`` of a row, also those wrapped in content controls or custom XML."""
-    for child in tr:
-        if child.tag == _TC:
+def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """The ``tag`` children of ``parent`` (rows of a table, cells of a row), also those wrapped
+    in content controls or custom XML."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in (_SDT, _CUSTOM_XML):
-            yield from child.iter(_TC)
+            yield from child.iter(tag)
 
 
 class _BodyWalker:
@@ -245,19 +246,18 @@ class _BodyWalker:
     def _table(self, tbl: etree._Element) -> None:
         block = None if tbl.find(".//" + _TBL) is not None else self._grid(tbl)
         if block is None:  # layout: the cells are text, inner tables are judged on their own
-            for tr in tbl.iter(_TR):
-                if tr.getparent() is tbl:
-                    for tc in _row_cells(tr):
-                        self.walk(tc)
+            for tr in _children(tbl, _TR):
+                for tc in _children(tr, _TC):
+                    self.walk(tc)
             return
         self._flush()
         self.blocks.append(block)
 
     def _grid(self, tbl: etree._Element) -> Optional[RawBlock]:
         grid = GridBuilder()
-        for r, tr in enumerate(tbl.iterchildren(_TR)):
+        for r, tr in enumerate(_children(tbl, _TR)):
             col = _int_val(tr.find(W + "trPr"), "gridBefore")
-            for tc in _row_cells(tr):
+            for tc in _children(tr, _TC):
                 tc_pr = tc.find(W + "tcPr")
                 span = max(1, _int_val(tc_pr, "gridSpan"))
                 v_merge = tc_pr.find(W + "vMerge") if tc_pr is not None else None

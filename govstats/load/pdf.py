@@ -17,7 +17,7 @@ Per page:
    become spaces; wider gaps do.
 4. Continuation: a table that starts the next page (nothing but page furniture above it) and has
    the same number of columns as the table that ended the previous page (nothing but page
-   furniture below it) gets ``continues=True``.
+   furniture below it) gets ``continues=True``; header rows repeated on the new page are dropped.
 
 Warnings: pages without a text layer (scanned images; OCR is out of scope; when no page has text
 ``UnreadableInput`` is raised), ``(cid:NN)`` glyphs without a Unicode mapping, a missing ``%%EOF``.
@@ -204,13 +204,29 @@ def _edge_table(page: _Page, last: bool) -> Optional[_Table]:
     return None
 
 
+def _drop_repeated_header(block: RawBlock, head: RawBlock) -> None:
+    """Drop the leading rows of a continuation that repeat the first rows of the table it continues
+    (a header repeated on each page), unless a span of a kept row reaches into them."""
+    k = 0
+    while k < min(len(block.rows) - 1, len(head.rows)) and any(block.rows[k]) and block.rows[k] == head.rows[k]:
+        k += 1
+    if k == 0 or any(r >= k and origin[0] < k for (r, _), origin in block.spans.items()):
+        return
+    block.rows = block.rows[k:]
+    block.spans = {(r - k, c): (o_r - k, o_c) for (r, c), (o_r, o_c) in block.spans.items() if r >= k}
+
+
 def _mark_continuations(pages: list[_Page]) -> None:
+    head_of: dict[int, RawBlock] = {}  # id(table block) -> first block of its chain of pages
     for prev, page in zip(pages, pages[1:]):
         if page.number != prev.number + 1:
             continue
         before, after = _edge_table(prev, last=True), _edge_table(page, last=False)
         if before is not None and after is not None and len(before.col_xs) == len(after.col_xs):
             after.block.continues = True
+            head = head_of.get(id(before.block), before.block)
+            head_of[id(after.block)] = head
+            _drop_repeated_header(after.block, head)
 
 
 def _blocks(pages: list[_Page]) -> list[RawBlock]:
