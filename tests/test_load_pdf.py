@@ -139,6 +139,8 @@ def test_hongze_2023_section3_grid(real) -> None:
     ]
     assert sec3.spans[(3, 1)] == (3, 0) and sec3.spans[(3, 2)] == (3, 0)
     assert _row(sec3, "（四）无法提供")[2:] == ["1.本机关不掌握相关政府信息", "10", "0", "0", "0", "0", "0", "10"]
+    # the page break left the table without a bottom border: its last row is still a row
+    assert sec3.rows[-1][2:] == ["2.没有现成信息需要另行制作", "3", "0", "0", "0", "0", "0", "3"]
     header = sec3.rows[2]
     assert header[4:9] == ["商业\n企业", "科研\n机构", "社会\n公益\n组织", "法律\n服务\n机构", "其他"]
     # the rest of the table on page 4 continues it, with the same 10 columns

@@ -214,7 +214,8 @@ class _BodyWalker:
         self.blocks: list[RawBlock] = []
         self.lines: list[str] = []
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """End the current text block (before a table, at the end of the document)."""
         if self.lines:
             self.blocks.append(RawBlock(kind="text", text="\n".join(self.lines)))
             self.lines = []
@@ -250,7 +251,7 @@ class _BodyWalker:
                 for tc in _children(tr, _TC):
                     self.walk(tc)
             return
-        self._flush()
+        self.flush()
         self.blocks.append(block)
 
     def _grid(self, tbl: etree._Element) -> Optional[RawBlock]:
@@ -301,7 +302,7 @@ def load_docx(data: bytes, path: str, sha: str) -> RawDocument:
     )
     walker = _BodyWalker(numbering)
     walker.walk(document.element.body)
-    walker._flush()
+    walker.flush()
     if not walker.blocks:
         raise EmptyInput(f"{path}: the Word document has no text")
     title = (document.core_properties.title or "").strip() or None

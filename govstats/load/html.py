@@ -162,7 +162,8 @@ class _Walker:
                     self.lines.append(line)
             self._buf = []
 
-    def _flush_text(self) -> None:
+    def flush_text(self) -> None:
+        """End the current text block (before a table, at the end of the page)."""
         self._newline()
         if self.lines:
             self.blocks.append(RawBlock(kind="text", text="\n".join(self.lines)))
@@ -205,11 +206,11 @@ class _Walker:
             return _collapse(_text_of(cell))
         sub = _Walker(self.rules, self.page_chars, tables=False)
         sub.walk(cell)
-        sub._newline()
         return "\n".join(sub.lines)
 
     # ----------------------------------------------------------------- walk
     def walk(self, root: etree._Element) -> None:
+        """Walk ``root``'s subtree: lines go to ``lines``, data tables (when enabled) to ``blocks``."""
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
             tag = el.tag
@@ -224,7 +225,7 @@ class _Walker:
                         if caption is not None:
                             self._newline()
                             self._add(_text_of(caption))
-                        self._flush_text()
+                        self.flush_text()
                         self.blocks.append(block)
                         walker.skip_subtree()
                         continue
@@ -240,6 +241,7 @@ class _Walker:
                     self._pre = max(0, self._pre - 1)
                 if el is not root:
                     self._add(el.tail)
+        self._newline()
 
 
 def _parse(text: str, path: str) -> etree._Element:
@@ -271,7 +273,7 @@ def load_html(data: bytes, path: str, sha: str) -> RawDocument:
     page_chars = len(_WS.sub("", _text_of(root)))
     walker = _Walker(_chrome_rules(), page_chars, tables=True)
     walker.walk(root)
-    walker._flush_text()
+    walker.flush_text()
     if not walker.blocks:
         raise EmptyInput(f"{path}: no text in the HTML page")
     return RawDocument(

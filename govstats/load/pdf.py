@@ -88,7 +88,7 @@ def _is_ruling_or_text(obj: dict[str, Any]) -> bool:
     return bool(obj.get("stroke")) or min(obj["width"], obj["height"]) <= RULE_MAX_THICKNESS
 
 
-def _closing_edges(edges: list[dict[str, Any]], page_bbox: _BBox) -> list[dict[str, Any]]:
+def _closing_edges(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Horizontal edges where >= 2 vertical rulings end (or start) together with no ruling there."""
     verticals = [e for e in edges if e["orientation"] == "v"]
     horizontals = [e for e in edges if e["orientation"] == "h"]
@@ -113,8 +113,7 @@ def _closing_edges(edges: list[dict[str, Any]], page_bbox: _BBox) -> list[dict[s
             if covered < 0.9 * (x1 - x0):
                 extra.append(
                     {"object_type": "synthetic_edge", "orientation": "h", "x0": x0, "x1": x1,
-                     "width": x1 - x0, "top": y, "bottom": y, "height": 0.0,
-                     "doctop": y + page_bbox[1]}
+                     "width": x1 - x0, "top": y, "bottom": y, "height": 0.0}
                 )
     return extra
 
@@ -160,10 +159,10 @@ def _table_grid(table: Table, chars: list[dict[str, Any]], page_no: int) -> Opti
     return _Table(block=block, bbox=table.bbox, col_xs=col_edges)
 
 
-def _page_tables(page: Page, ruled: Page, page_no: int) -> list[_Table]:
+def _page_tables(ruled: Page, page_no: int) -> list[_Table]:
     edges = ruled.edges
     settings = dict(TABLE_SETTINGS)
-    extra = _closing_edges(edges, page.bbox)
+    extra = _closing_edges(edges)
     if extra:
         settings["explicit_horizontal_lines"] = extra
     found = ruled.find_tables(table_settings=settings)
@@ -174,7 +173,7 @@ def _page_tables(page: Page, ruled: Page, page_no: int) -> list[_Table]:
 # --------------------------------------------------------------------------- pages
 def _read_page(page: Page, page_no: int) -> _Page:
     ruled = page.filter(_is_ruling_or_text)
-    tables = _page_tables(page, ruled, page_no)
+    tables = _page_tables(ruled, page_no)
     boxes = [t.bbox for t in tables]
     outside = ruled.filter(lambda o: o.get("object_type") != "char" or not any(_centre_in(o, b) for b in boxes))
     out = _Page(number=page_no, height=float(page.height))
