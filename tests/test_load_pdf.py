@@ -138,6 +138,7 @@ def test_hongze_2023_section3_grid(real) -> None:
         "一、本年新收政府信息公开申请数量", None, None, "21", "0", "0", "0", "0", "0", "21"
     ]
     assert sec3.spans[(3, 1)] == (3, 0) and sec3.spans[(3, 2)] == (3, 0)
+    assert sec3.rows[5][0] == "三、本年度办理结果"  # written top to bottom, one character a line
     assert _row(sec3, "（四）无法提供")[2:] == ["1.本机关不掌握相关政府信息", "10", "0", "0", "0", "0", "0", "10"]
     # the page break left the table without a bottom border: its last row is still a row
     assert sec3.rows[-1][2:] == ["2.没有现成信息需要另行制作", "3", "0", "0", "0", "0", "0", "3"]

@@ -51,6 +51,8 @@ RULE_MAX_THICKNESS = 2.0
 MARGIN_SHARE = 0.12
 #: text lines longer than this are content, not page furniture
 FURNITURE_MAX_CHARS = 30
+#: a cell of at least this many lines of one or two characters is vertical writing
+VERTICAL_MIN_LINES = 4
 #: share of (cid:NN) glyphs that makes a text layer unusable
 CID_WARN_SHARE = 0.02
 
@@ -126,8 +128,16 @@ def _centre_in(obj: dict[str, Any], bbox: _BBox) -> bool:
 
 
 def _cell_text(chars: list[dict[str, Any]], bbox: _BBox) -> str:
+    """The text in a cell; a narrow cell written top to bottom (one or two characters a line:
+    三 / 、 / 本 / 年 …) is one line."""
     inside = [c for c in chars if _centre_in(c, bbox)]
-    return chars_to_text(inside, **TEXT_SETTINGS).strip() if inside else ""
+    if not inside:
+        return ""
+    text = chars_to_text(inside, **TEXT_SETTINGS).strip()
+    lines = text.split("\n")
+    if len(lines) >= VERTICAL_MIN_LINES and all(len(line.strip()) <= 2 for line in lines):
+        return "".join(line.strip() for line in lines)
+    return text
 
 
 def _table_grid(table: Table, chars: list[dict[str, Any]], page_no: int) -> Optional[_Table]:
