@@ -96,7 +96,7 @@ def _text_of(el: etree._Element) -> str:
 
 
 def _collapse(s: str) -> str:
-    return _WS.sub(" ", s).strip()
+    return " ".join(s.split())
 
 
 def _int_attr(el: etree._Element, name: str) -> Optional[int]:
