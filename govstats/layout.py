@@ -34,6 +34,8 @@ from .model import Cell, Document, Grid
 
 #: a label cell longer than this (whitespace removed) is prose, not a table cell
 MAX_LABEL = 60
+#: a line longer than this is prose whatever it ends with
+_MAX_ROW = 400
 #: a table region needs at least this many value cells
 MIN_VALUES = 2
 
@@ -47,7 +49,7 @@ _WS = re.compile(r"\s+")
 BLANK, FILLER, SEP, CELL, ROW, PROSE, COVERED = "blank", "filler", "sep", "cell", "row", "prose", "covered"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int
     kind: str
@@ -72,34 +74,33 @@ def _classify(text: str, covered: list[tuple[int, int]]) -> Iterator[_Line]:
     pos = 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        i = bisect.bisect_right(starts, start) - 1
-        if i >= 0 and covered[i][0] <= start < covered[i][1]:
-            yield _Line(start, COVERED, "", [])
-            continue
+        if starts:
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and covered[i][0] <= start < covered[i][1]:
+                yield _Line(start, COVERED, "", [])
+                continue
         yield _classify_line(line, start)
 
 
 def _is_label(text: str) -> bool:
-    s = _WS.sub("", text)
-    return len(s) <= MAX_LABEL and not _SENTENCE.search(s)
+    if _SENTENCE.search(text):
+        return False
+    return len(text) <= MAX_LABEL or len(_WS.sub("", text)) <= MAX_LABEL
 
 
 def _cell(line: str, base: int, a: int, b: int) -> Cell:
     """The stripped text of line[a:b] as a cell with its span in the document."""
     seg = line[a:b]
-    lead = len(seg) - len(seg.lstrip())
     txt = seg.strip()
-    s = base + a + lead
+    s = base + a + (seg.find(txt[0]) if txt else 0)
     return Cell(txt, s, s + len(txt))
 
 
 def _split(line: str, base: int, sep: str) -> list[Cell]:
     cells, a = [], 0
-    for i, ch in enumerate(line):
-        if ch == sep:
-            cells.append(_cell(line, base, a, i))
-            a = i + 1
-    cells.append(_cell(line, base, a, len(line)))
+    for piece in line.split(sep):
+        cells.append(_cell(line, base, a, a + len(piece)))
+        a += len(piece) + 1
     return cells
 
 
@@ -107,9 +108,11 @@ def _classify_line(line: str, base: int) -> _Line:
     s = line.strip()
     if not s:
         return _Line(base, BLANK, "", [])
-    if _PIPE_ONLY.match(s):
-        return _Line(base, FILLER, "", [])
     if "|" in s:
+        if _PIPE_ONLY.match(s):
+            return _Line(base, FILLER, "", [])
+        if s.endswith("|") and s.count("|") == 1:  # one cell per line: "商业 企业 |"
+            return _single(_cell(line, base, 0, line.rindex("|")), "pipe-lines")
         if _MD_SEP.match(s):
             return _Line(base, SEP, "markdown", [])
         cells = _split(line, base, "|")
@@ -123,7 +126,7 @@ def _classify_line(line: str, base: int) -> _Line:
             return _single(cells[0], "pipe-lines")
         return _Line(base, ROW, "markdown" if s.startswith("|") else "pipe", cells)
     if "\t" in s:
-        cells = [c for c in _split(line, base, "\t")]
+        cells = _split(line, base, "\t")
         if len(cells) > 1:
             return _Line(base, ROW, "tab", cells)
     return _spaced(line, base)
@@ -137,11 +140,15 @@ def _single(cell: Cell, style: str) -> _Line:
 
 def _spaced(line: str, base: int) -> _Line:
     """A line without delimiters: a single cell, a space-separated row, or prose."""
+    if len(line) > _MAX_ROW or _SENTENCE.search(line):
+        return _Line(base, PROSE, "lines", [])  # a row's label would hold the sentence: prose either way
+    if parse_cell(line.rsplit(None, 1)[-1]).kind not in (NUMBER, NA):
+        return _single(_cell(line, base, 0, len(line)), "lines")
     toks = list(_TOKEN.finditer(line))
     n_val = 0
     while n_val < len(toks) and parse_cell(toks[-1 - n_val].group()).kind in (NUMBER, NA):
         n_val += 1
-    if n_val == 0 or (n_val == 1 and len(toks) == 1):
+    if n_val == 1 and len(toks) == 1:
         return _single(_cell(line, base, 0, len(line)), "lines")
     cut = len(toks) - n_val
     if cut > 0 and parse_cell(toks[cut - 1].group()).kind == UNIT:
@@ -173,10 +180,22 @@ def _value_count(run: list[_Line]) -> int:
     return sum(1 for ln in run for c in ln.cells if parse_cell(c.text).kind in (NUMBER, NA))
 
 
+def _row_mode(run: list[_Line]) -> bool:
+    """Whether the region prints a row per line (then a value alone on a line is a row of its own).
+
+    In PDF text a wrapped label spreads over several lines and its values sit on one of them,
+    often the line before; grouping a lone value with the label above would then be wrong.
+    """
+    labelled_rows = sum(1 for ln in run if ln.kind == ROW and parse_cell(ln.cells[0].text).kind == TEXT)
+    lone_values = sum(1 for ln in run if ln.kind == CELL and parse_cell(ln.cells[0].text).kind != TEXT)
+    return labelled_rows >= max(2, lone_values)
+
+
 def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
     """Rows of a region: single cells grouped as label cells + value cells, row lines kept whole."""
     if _value_count(run) < MIN_VALUES:
         return None
+    row_mode = _row_mode(run)
     rows: list[list[Optional[Cell]]] = []
     cur: list[Cell] = []
     cur_has_value = False
@@ -199,6 +218,10 @@ def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
                 rows.append(list(cur))
                 cur, cur_has_value = [], False
             cur.append(cell)
+        elif row_mode and not cur_has_value:
+            if cur:
+                rows.append(list(cur))
+            cur, cur_has_value = [cell], True
         else:
             cur.append(cell)
             cur_has_value = True

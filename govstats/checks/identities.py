@@ -149,12 +149,15 @@ def derive_values(values: list[Value]) -> list[Value]:
 def check_identities(values: list[Value], meta: Meta) -> list[Check]:
     """Every table identity, each pass / fail / uncertain / not_assessable, with evidence."""
     pool = _pool(values)
-    for v in derive_values(values):  # derived values not passed in (a caller that did not derive)
-        pool.setdefault((v.table or "", v.indicator, v.applicant), v)
+    if not any(v.source == "derived" for v in values):  # a caller that did not derive
+        for v in derive_values(values):
+            pool.setdefault((v.table or "", v.indicator, v.applicant), v)
     checks: list[Check] = []
+    columns: dict[str, list[str]] = {}
     for ident in identities():
-        applicants = _applicants(pool, ident.table, printed_only=True) if ident.per_applicant else ["total"]
-        for a in applicants:
+        if ident.per_applicant and ident.table not in columns:
+            columns[ident.table] = _applicants(pool, ident.table, printed_only=True)
+        for a in columns[ident.table] if ident.per_applicant else ["total"]:
             c = _evaluate(ident, a, pool)
             if c is not None:
                 checks.append(c)

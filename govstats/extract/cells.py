@@ -66,9 +66,20 @@ def _number_re() -> re.Pattern[str]:
 _SPACES = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=4096)
+#: a cell longer than this is text (numbers, units and marks are short)
+_MAX_VALUE_CELL = 32
+_TEXT_CELL = CellValue(TEXT)
+
+
 def parse_cell(text: str) -> CellValue:
     """Classify and read one cell (whitespace inside the cell is ignored)."""
+    if len(text) > _MAX_VALUE_CELL:
+        return _TEXT_CELL
+    return _parse_cell(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cell(text: str) -> CellValue:
     s = _SPACES.sub("", text or "")
     if not s:
         return CellValue(BLANK, note="blank")

@@ -141,10 +141,6 @@ class LabelEntry:
     position: int  # order of the row within its table kind (variants share it)
     canon: Canon
 
-    @property
-    def slot(self) -> str:
-        """What a row fills: its indicator, or its label for rows without an indicator."""
-        return self.indicator if self.indicator and self.indicator != "extra" else f"extra:{self.canon.body}"
 
 
 @dataclass
@@ -152,27 +148,43 @@ class LabelBook:
     """The labels of one table kind, in expected order."""
 
     kind: str
-    entries: list[LabelEntry]
-    by_body: dict[str, list[LabelEntry]]
-    children: dict[str, list[str]]  # group indicator -> child indicators in order
+    entries: list[LabelEntry] = field(default_factory=list)
+    by_body: dict[str, list[LabelEntry]] = field(default_factory=dict)
+    by_bigram: dict[str, list[LabelEntry]] = field(default_factory=dict)  # rows, groups, extras only
+    children: dict[str, list[str]] = field(default_factory=dict)  # group indicator -> child indicators
 
     def exact(self, text: str) -> list[LabelEntry]:
         """Entries whose canonical body equals the text's (numbering not compared)."""
         return self.by_body.get(canon(text).body, [])
 
-    def scored(self, text: str, roles: tuple[str, ...] = ("row", "group", "extra")) -> list[tuple[LabelEntry, float]]:
-        """Entries matching the text with a similarity of at least MIN_SCORE, best first."""
+    def scored(self, text: str) -> list[tuple[LabelEntry, float]]:
+        """Row, group and extra entries matching the text (similarity >= MIN_SCORE), best first.
+
+        An exact body match excludes looser ones; otherwise only entries sharing a character
+        bigram with the text are compared. Results are cached: the same labels recur in every report.
+        """
+        return _scored(self.kind, text)
+
+    def _scored(self, text: str) -> list[tuple[LabelEntry, float]]:
         c = canon(text)
         if not c.body:
             return []
-        out = []
-        for e in self.entries:
-            if e.role in roles:
-                s = similarity(c, e.canon)
-                if s >= MIN_SCORE:
-                    out.append((e, s))
+        pool = [e for e in self.by_body.get(c.body, []) if e.role != "heading"]
+        if not pool:
+            seen: set[int] = set()
+            for g in c.bigrams:
+                for e in self.by_bigram.get(g, ()):
+                    if id(e) not in seen:
+                        seen.add(id(e))
+                        pool.append(e)
+        out = [(e, s) for e in pool if (s := similarity(c, e.canon)) >= MIN_SCORE]
         out.sort(key=lambda p: -p[1])
         return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _scored(kind: str, text: str) -> list[tuple[LabelEntry, float]]:
+    return label_books()[kind]._scored(text)
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,7 +194,7 @@ def label_books() -> dict[str, LabelBook]:
     positions: dict[tuple[str, str], int] = {}
     for r in rows:
         kind = r["kind"]
-        book = books.setdefault(kind, LabelBook(kind, [], {}, {}))
+        book = books.setdefault(kind, LabelBook(kind))
         c = canon(r["label"])
         slot = r["indicator"] if r["indicator"] and r["indicator"] != "extra" else f"extra:{c.body}"
         if r["role"] == "heading":
@@ -191,6 +203,9 @@ def label_books() -> dict[str, LabelBook]:
         e = LabelEntry(kind, r["indicator"], r["label"], r["role"], r["parent"], pos, c)
         book.entries.append(e)
         book.by_body.setdefault(c.body, []).append(e)
+        if e.role != "heading":
+            for g in c.bigrams:
+                book.by_bigram.setdefault(g, []).append(e)
         if r["parent"]:
             kids = book.children.setdefault(r["parent"], [])
             if r["indicator"] not in kids:
@@ -219,7 +234,10 @@ class HeaderBook:
     tokens: list[HeaderToken]  # every line, in file order
 
     def lookup(self, text: str) -> list[HeaderToken]:
-        """Header tokens a cell text is (exact) or contains (fingerprints, footers)."""
+        """Header tokens a cell text is (exact) or contains (fingerprints, footers); cached."""
+        return _lookup(text)
+
+    def _lookup(self, text: str) -> list[HeaderToken]:
         s = squash(text)
         if not s:
             return []
@@ -253,6 +271,11 @@ class HeaderBook:
 
     def __hash__(self) -> int:  # one instance per process (cached): hash by identity for lru_cache
         return id(self)
+
+
+@functools.lru_cache(maxsize=16384)
+def _lookup(text: str) -> list[HeaderToken]:
+    return header_book()._lookup(text)
 
 
 @functools.lru_cache(maxsize=1)

@@ -40,6 +40,7 @@ class Row:
     values: list[Cell]
     unit: Optional[Cell] = None
     cells: list[Cell] = field(default_factory=list)
+    tail: list[Cell] = field(default_factory=list)  # unit and value cells in printed order
     prev_ctx: list[Cell] = field(default_factory=list)  # label-only lines just before (data rows only)
     next_ctx: list[Cell] = field(default_factory=list)  # label-only lines just after
 
@@ -68,7 +69,7 @@ def split_row(cells: list[Optional[Cell]]) -> Row:
             values.append(c)
     if unit is None and not any(parse_cell(c.text).kind in (NUMBER, NA) for c in values):
         values = []  # only blank cells: a label-only row
-    return Row(labels, values, unit, [c for c in own if c.text])
+    return Row(labels, values, unit, [c for c in own if c.text], own[i:] if values or unit else [])
 
 
 def attach_context(rows: list[Row]) -> list[Row]:
@@ -95,10 +96,20 @@ def _suffixes(text: str) -> list[str]:
     return [" ".join(parts[k:]) for k in range(1, len(parts))]
 
 
-def candidate_texts(row: Row, use_context: bool = True) -> list[tuple[str, float, bool]]:
-    """(text, weight, from_context) label candidates of a data row, most direct first."""
+def candidate_texts(row: Row, book: LabelBook, use_context: bool = True) -> list[tuple[str, float, bool]]:
+    """(text, weight, indirect) label candidates of a data row, most direct first.
+
+    ``indirect``: the text is not the row's innermost label (an outer cell of the row, or
+    neighbouring lines), where a group label is weak evidence.
+
+    A section heading glued to a row (a lone value grouped with the heading above it) is no label
+    of the row: it then counts as a neighbouring line.
+    """
     out: list[tuple[str, float, bool]] = []
     own = [c.text for c in row.labels]
+    prev = [c.text for c in row.prev_ctx]
+    while own and _is_heading(own[-1], book):
+        prev.append(own.pop())
     if own:
         last = own[-1]
         out.append((last, 1.0, False))
@@ -106,10 +117,10 @@ def candidate_texts(row: Row, use_context: bool = True) -> list[tuple[str, float
         for k in (2, 3):
             if len(own) >= k:
                 out.append(("".join(own[-k:]), 1.0, False))
-        out += [(t, OUTER_WEIGHT, False) for t in own[:-1]]
+        out += [(t, OUTER_WEIGHT, True) for t in own[:-1]]  # outer cells: group labels, like neighbours
     if not use_context:
         return out
-    p = [c.text for c in row.prev_ctx[-2:]]
+    p = [t for t in prev if not _is_heading(t, book)][-2:]
     n = [c.text for c in row.next_ctx[:2]]
     w = CONTEXT_WEIGHT
     if own:
@@ -146,6 +157,11 @@ def candidate_texts(row: Row, use_context: bool = True) -> list[tuple[str, float
     return out
 
 
+def _is_heading(text: str, book: LabelBook) -> bool:
+    hits = book.exact(text)
+    return bool(hits) and all(e.role == "heading" for e in hits)
+
+
 @dataclass
 class Match:
     """A data row matched to a codebook row."""
@@ -160,16 +176,17 @@ def row_matches(row: Row, book: LabelBook) -> list[Match]:
     best: dict[int, Match] = {}
 
     def consider(cands: list[tuple[str, float, bool]]) -> None:
-        for text, weight, from_ctx in cands:
+        for text, weight, indirect in cands:
             for entry, s in book.scored(text):
-                score = s * weight * (GROUP_CONTEXT_WEIGHT if from_ctx and entry.role == "group" else 1.0)
+                score = s * weight * (GROUP_CONTEXT_WEIGHT if indirect and entry.role == "group" else 1.0)
                 pos = entry.position
                 if pos not in best or score > best[pos].score:
                     best[pos] = Match(entry, score, text)
 
-    consider(candidate_texts(row, use_context=False))
+    direct = candidate_texts(row, book, use_context=False)
+    consider(direct)
     if not best or max(m.score for m in best.values()) < EXACT:
-        consider(candidate_texts(row)[len(candidate_texts(row, use_context=False)) :])
+        consider(candidate_texts(row, book)[len(direct) :])
     return sorted(best.values(), key=lambda m: -m.score)
 
 

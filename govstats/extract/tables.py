@@ -70,14 +70,41 @@ class _Reader:
 
     def feed(self, row: Row) -> None:
         rest: list[Cell] = []
-        for cell in row.labels:
-            if not self._header_cell(cell):
-                rest.append(cell)
+        cells = row.labels
+        i = 0
+        while i < len(cells):
+            before = self.current
+            used = self._header_cells(cells, i)
+            if not used:
+                rest.append(cells[i])
+                i += 1
+                continue
+            i += used
+            if self.current is not before and rest:
+                # a table opened mid-row: the labels before its caption end the previous table
+                if before is not None:
+                    before.add(Row(rest, [], cells=list(rest)))
+                rest = []
         row.labels = rest
         if row.is_data and row.labels:
             self._switch_by_label(row)
         if self.current is not None:
             self.current.add(row)
+
+    def _header_cells(self, cells: list[Cell], i: int) -> int:
+        """How many cells from ``i`` on form one header cell (0: a row label).
+
+        A header cell wrapped over two or three lines (``本年新`` / ``制作数量``) counts once.
+        """
+        if self._header_cell(cells[i]):
+            return 1
+        for k in (2, 3):
+            if i + k <= len(cells):
+                joined = "".join(c.text for c in cells[i : i + k])
+                toks = [t for t in header_book().lookup(joined) if t.mode == "exact"]
+                if toks and self._tokens(joined, toks):
+                    return k
+        return 0
 
     def close(self) -> None:
         self.current = None
@@ -144,6 +171,7 @@ def _strong_column(t: HeaderToken) -> bool:
     return {x.kind for x in header_book().exact.get(t.token, [])} == {t.kind}
 
 
+@functools.lru_cache(maxsize=1)
 def _kinds_by_label_body() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for kind, book in label_books().items():
@@ -189,6 +217,7 @@ class _Sec2(_Table):
     columns: list[tuple[str, Optional[tuple[str, float]]]] = field(default_factory=list)  # (key, unit)
     header_texts: list[str] = field(default_factory=list)
     fresh: bool = True  # False once the columns were used by a data row (or inherited)
+    snapshots: dict[int, tuple[list, list]] = field(default_factory=dict)  # id(data row) -> its columns
 
     def header(self, text: str, toks: list[HeaderToken]) -> None:
         if any(t.role == "reset" for t in toks) or not self.fresh:
@@ -203,31 +232,31 @@ class _Sec2(_Table):
         return True  # every caption is a table of its own
 
     def add(self, row: Row) -> None:
+        self.rows.append(row)
         if row.is_data:
             self.fresh = False
-            self._read(row)
+            self.snapshots[id(row)] = (list(self.columns), list(self.header_texts))
 
-    def _read(self, row: Row) -> None:
-        if not row.labels:
-            self.warn(f"values without a row label ignored: {row.text()}")
-            return
+    def finish(self) -> None:
+        data = attach_context(self.rows)
         book = label_books()["sec2"]
-        label = row.labels[-1].text
-        scored = book.scored(label)
-        if not scored or scored[0][1] < SEC2_MIN:
-            self.warn(f"unknown row {label!r} ignored")
-            return
-        prefix = scored[0][0].indicator
-        cells = _fit(row.values, len(self.columns))
-        if cells is None:
-            self.warn(f"row {label!r} prints {len(row.values)} values for {len(self.columns)} columns; not read")
-            return
-        for (key, unit), cell, head in zip(self.columns, cells, self.header_texts):
-            indicator = f"{prefix}.{key}"
-            if indicator not in codebook.indicators():
-                self.warn(f"no indicator {indicator} for {label!r} x {head!r}")
+        matched = align([[m for m in row_matches(r, book) if m.score >= SEC2_MIN] for r in data])
+        for r, m in zip(data, matched):
+            if m is None:
+                self.warn(f"row {_row_label(r) or r.text()!r} matches no row of the form; not read")
                 continue
-            self.values.append(_value(indicator, cell, label=label, evidence=row.text(), table="sec2", unit=unit))
+            columns, heads = self.snapshots[id(r)]
+            cells = _fit(r.values, len(columns))
+            if cells is None:
+                self.warn(f"row {m.label!r} prints {len(r.values)} values for {len(columns)} columns; not read")
+                continue
+            evidence = _evidence(r, m.label)
+            for (key, unit), cell, head in zip(columns, cells, heads):
+                indicator = f"{m.entry.indicator}.{key}"
+                if indicator not in codebook.indicators():
+                    self.warn(f"no indicator {indicator} for {m.label!r} x {head!r}")
+                    continue
+                self.values.append(_value(indicator, cell, label=m.label, evidence=evidence, table="sec2", unit=unit))
 
 
 @dataclass
@@ -337,12 +366,10 @@ class _Legacy(_Table):
                 m = next((x for x in ms if x.entry.position not in used and x.score >= LEGACY_OUT_OF_ORDER_MIN), None)
                 if m is not None:
                     used.add(m.entry.position)
-            values = r.values
-            if "code" in self.roles and len(values) > n_value_cols:
-                values = values[1:]
+            values, unit_cell = self._columns(r, n_value_cols)
             several = several or len(values) > n_value_cols
             cell = values[0] if values else None
-            unit = unit_info(r.unit.text) if r.unit is not None else None
+            unit = unit_info(unit_cell.text) if unit_cell is not None else None
             if m is None or m.entry.role == "extra" or not m.entry.indicator:
                 label = m.label if m is not None else _row_label(r)
                 if not label:
@@ -353,6 +380,20 @@ class _Legacy(_Table):
             self.values.append(_value(m.entry.indicator, cell, label=m.label, evidence=_evidence(r, m.label), table="legacy", unit=unit))
         if several:
             self.warn("rows print several values; the first value column was read")
+
+    def _columns(self, r: Row, n_value_cols: int) -> tuple[list[Cell], Optional[Cell]]:
+        """Value cells and unit cell of a row: by the header's columns when the row fills them."""
+        roles = [x for x in self.roles if x != "label"]
+        if roles and len(r.tail) == len(roles):
+            values = [c for role, c in zip(roles, r.tail) if role == "value"]
+            unit = next((c for role, c in zip(roles, r.tail) if role == "unit" and c.text), None)
+            return values, unit
+        values = list(r.values)
+        if "code" in self.roles and len(values) > n_value_cols:
+            values = values[1:]
+        while len(values) > n_value_cols and parse_cell(values[0].text).kind == BLANK:
+            values.pop(0)  # an empty unit column
+        return values, r.unit
 
 
 _BUILDERS = {"sec2": _Sec2, "sec3": _Sec3, "sec4": _Sec4, "legacy": _Legacy}
@@ -512,12 +553,22 @@ def _chunk_rows(table: _Table, data: list[Row], ncols: int, book: LabelBook) -> 
 
 # --------------------------------------------------------------------------- values
 def _fit(values: list[Cell], n: int) -> Optional[list[Cell]]:
-    """The value cells of a row for ``n`` columns: surplus blank cells at either end dropped."""
+    """The value cells of a row for ``n`` columns, surplus blank cells dropped.
+
+    Blank cells at either end go first (empty columns of a PDF grid); then blank cells inside the
+    row, which text renderings of colspans leave (the 2019 本年增/减 column spans two cells in the
+    header and the first value spans two in the data rows: cells are mapped by order).
+    """
     cells = list(values)
     while len(cells) > n and cells and parse_cell(cells[-1].text).kind == BLANK:
         cells.pop()
     while len(cells) > n and cells and parse_cell(cells[0].text).kind == BLANK:
         cells.pop(0)
+    surplus = len(cells) - n
+    if surplus > 0:
+        blanks = [i for i, c in enumerate(cells) if parse_cell(c.text).kind == BLANK][:surplus]
+        if len(blanks) == surplus:
+            cells = [c for i, c in enumerate(cells) if i not in blanks]
     return cells if len(cells) == n and n > 0 else None
 
 
