@@ -301,7 +301,7 @@ def _join_cell_lines(s: str) -> str:
     for p in parts:
         if not p:
             continue
-        if out and not (re.match(rf"[{CJK}(（]", p[0]) and re.match(rf"[{CJK})）、,，]", out[-1])):
+        if out and not (re.match(rf"[{CJK}(（、,，。;:)）]", p[0]) and re.match(rf"[{CJK})）、,，(（]", out[-1])):
             out += " "
         out += p
     return out
@@ -376,6 +376,11 @@ def normalize(raw: RawDocument) -> Document:
                         rows[r_i][c_i] = Cell(o.text, o.start, o.end, origin=(orow, ocol))
             if b.continues and grids and grids[-1].source == raw.kind:
                 prev = grids[-1]
+                offset = len(prev.rows)  # origins of span copies are counted within this page's block
+                for row in rows:
+                    for c in row:
+                        if c is not None and c.origin is not None:
+                            c.origin = (c.origin[0] + offset, c.origin[1])
                 prev.rows.extend(rows)
                 prev.end = pos
                 prev.notes.append(f"continued on page {b.page}")

@@ -201,3 +201,27 @@ def test_table_blocks_get_cell_spans_and_span_copies():
     copy = g.rows[1][0]
     assert copy.origin == (0, 0) and copy.text == "(三)不予公开"
     assert g.rows[1][2].text == ""  # an empty cell stays empty (NA later), never 0
+
+
+def test_continued_table_rows_keep_span_origins_in_the_joined_grid():
+    """A table continued on the next page: span copies point at rows of the joined grid."""
+    raw = RawDocument(
+        path="t.pdf", sha256="0", kind="pdf",
+        blocks=[
+            RawBlock(kind="table", rows=[["(三)不予公开", "1.属于国家秘密", "1"], [None, "2.其他法律行政法规禁止公开", "0"]],
+                     spans={(1, 0): (0, 0)}, page=3),
+            RawBlock(kind="table", rows=[["(四)无法提供", "1.本机关不掌握相关政府信息", "2"], [None, "2.没有现成信息需要另行制作", "0"]],
+                     spans={(1, 0): (0, 0)}, page=4, continues=True),
+        ],
+    )
+    doc = normalize(raw)
+    assert len(doc.grids) == 1
+    rows = doc.grids[0].rows
+    assert rows[3][0].origin == (2, 0) and rows[3][0].text == "(四)无法提供"
+    assert rows[1][0].origin == (0, 0)
+
+
+def test_cell_lines_join_without_space_before_chinese_punctuation():
+    raw = RawDocument(path="t.pdf", sha256="0", kind="pdf",
+                      blocks=[RawBlock(kind="table", rows=[["三\n、\n本年度办理结果", "商业\n企业", "Total\nvalue"]])])
+    assert [c.text for c in normalize(raw).grids[0].rows[0]] == ["三、本年度办理结果", "商业企业", "Total value"]
