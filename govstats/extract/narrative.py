@@ -1,8 +1,654 @@
-"""Numbers stated in prose -> values. (Filled in by the narrative work.)"""
+"""Numbers stated in prose -> values (``source="narrative"``).
+
+How a figure becomes a value:
+
+1. ``prose.prose_view`` gives the prose of the document without its tables, wrapped lines joined
+   and whitespace removed; ``numbers.find_numbers`` finds every number in it once.
+2. One alternation of every trigger of ``codebook/phrases.csv`` is run over the prose once. A figure
+   takes the *nearest* trigger before it in its own clause (after the previous number), or, when
+   there is none, a trigger right after it (``1件本机关不掌握``). The row's ``gap`` / ``after``
+   regex must cover the text in between, its unit must be allowed and its context must hold
+   (``维持1宗`` is a review result after ``行政复议``, a lawsuit result after ``行政诉讼``).
+3. A channel directly before ``主动公开…信息N条`` takes the figure (``absorbs``); a trigger joined to
+   another of its group (``微信和头条等…235条``, ``予以公开及部分公开258件``) is a combined figure
+   and gives nothing; a figure inside ``(含…)`` that restates the indicator just before it is a
+   part, not the total.
+4. ``codebook/narrative_blockers.csv`` keeps out what is not an indicator: article and document
+   numbers, ranks, ranges, follower and reading counts, hotline platforms, other bodies' figures.
+5. Zero stated in words (``未收到…申请``, ``未发生…行政复议、行政诉讼``, ``未…收取…费用``) gives 0.
+6. A figure stated in its own section (``codebook/narrative_sections.csv``) outranks the same
+   indicator stated in the overview; equal figures are kept once, different ones are all kept,
+   best first (the checks report them as ``narrative_vs_narrative``).
+
+Values carry the sentence as evidence, the span of the printed figure in ``Document.text``, the
+trigger as label, ``approximate`` for 余/多/近/约/左右/以上 figures and a printed share (``占2.73%``)
+with the key of its total. Money is converted to 万元 (``3940 元`` -> 0.394).
+"""
 from __future__ import annotations
 
+import bisect
+import functools
+import re
+from dataclasses import dataclass
+from re import _constants as _C, _parser as _re_parser  # CPython's regex parser: first characters of triggers
+from typing import Optional
+
+from .. import codebook
 from ..model import Document, Meta, Value
+from .numbers import NumberToken, find_numbers, to_wan
+from .prose import ProseView, prose_view
+
+_F = r"[^\d\n,，。;；:：!?！？()（）《》、]"  # plain filler character
+_TF = r"[^\d\n,，。;；:：!?！？()（）《》]"  # filler inside a trigger (may cross 、)
+_ZF = r"[^\d\n,，。;；!?！？]"  # filler inside a zero statement
+_A = r"[^\d\n,，。;；!?！？]"  # filler between a figure and a trigger after it
+_NUM_WORDS = r"[”\"’」』]?(?:共|共计|合计|总计|累计|计|达到|达|为|有|了|的|数量为|数量|数为|数|分别为|总数为|总数)*"
+#: the text between two triggers of one group that makes their figure a combined one
+_JOIN = re.compile(r"[、和及与或/]{0,2}|以及|或者")
+_ABSORB_GAP = re.compile(_F + r"{0,6}")
+_DIGITS = re.compile(r"[0-9][0-9]*")
+_CLAUSE_BREAK = re.compile(r"[\n,，。;；:：!?！？()（）]")
+_SENT_BREAK = re.compile(r"[\n。!?！？]")
+_LEAD_YEAR = re.compile(r"^\d{4}年度?")
+
+
+# --------------------------------------------------------------------------- vocabulary
+@dataclass(frozen=True)
+class _Rule:
+    """One ``value`` row of phrases.csv."""
+
+    indicator: str
+    applicant: str
+    side: str
+    gap: re.Pattern[str]
+    after: Optional[re.Pattern[str]]
+    units: frozenset[str]
+    unitless: bool
+    requires: frozenset[str]
+    forbids: frozenset[str]
+    share_of: Optional[str]
+    absorbs: frozenset[str]
+    group: str
+
+    def context_ok(self, ctx: Optional[str]) -> bool:
+        if self.requires and ctx not in self.requires:
+            return False
+        return ctx not in self.forbids
+
+    def unit_ok(self, tok: NumberToken) -> bool:
+        return tok.unit in self.units if tok.unit is not None else (self.unitless and tok.share is not None)
+
+
+@dataclass(frozen=True)
+class _Family:
+    """Rows sharing one trigger pattern; the context picks the row."""
+
+    rules: tuple[_Rule, ...]
+    sets_context: Optional[str]  # None: leaves the context alone; "": clears it
+
+
+@dataclass(frozen=True)
+class _Blocker:
+    rx: re.Pattern[str]
+    targets: tuple[str, ...]
+    action: str
+
+    def applies(self, indicator: str) -> bool:
+        return "*" in self.targets or indicator.startswith(self.targets)
+
+
+@dataclass(frozen=True)
+class _Zero:
+    rx: re.Pattern[str]
+    indicator: str
+    requires: Optional[re.Pattern[str]]
+    anchor: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Dispatch:
+    """Trigger patterns grouped by the characters they can start with.
+
+    One alternation of every pattern is slow in Python's regex engine (optional prefixes defeat its
+    first-character skip), so a character class finds where a trigger may start and only the
+    patterns that can start with that character are tried there.
+    """
+
+    first: re.Pattern[str]
+    by_char: dict[str, re.Pattern[str]]
+
+    def scan(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Leftmost non-overlapping (start, end, family) in ``text[lo:hi]``."""
+        out: list[tuple[int, int, str]] = []
+        pos = lo
+        for m in self.first.finditer(text, lo, hi):
+            p = m.start()
+            if p < pos:
+                continue
+            mm = self.by_char[text[p]].match(text, p)
+            if mm is not None and mm.end() <= hi:
+                out.append((p, mm.end(), mm.lastgroup or ""))
+                pos = mm.end()
+        return out
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    triggers: _Dispatch
+    contexts: _Dispatch  # the trigger patterns that set a context
+    families: dict[str, _Family]
+    applicants: tuple[tuple[re.Pattern[str], str], ...]
+    zeros: tuple[_Zero, ...]
+    blockers: dict[str, tuple[_Blocker, ...]]
+    government: Optional[re.Pattern[str]]
+    sections: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+
+
+def _expand(pattern: str, stops: dict[str, str]) -> str:
+    """Expand the macros of phrases.csv ({F8}, {TF20}, {TG10}, {ZF40}, {A12}, {NUM})."""
+
+    def tempered(stop: str, cls: str, n: str, lazy: bool) -> str:
+        return f"(?:(?!{stop}){cls}){{0,{n}}}" + ("?" if lazy else "")
+
+    def sub(m: re.Match[str]) -> str:
+        name, n = m.group(1), m.group(2)
+        if name == "NUM":
+            return _NUM_WORDS
+        if name == "F":
+            return f"{_F}{{0,{n}}}"
+        if name == "A":
+            return f"{_A}{{0,{n}}}"
+        if name == "TF":
+            return tempered(stops["TF"], _TF, n, lazy=True)
+        if name == "TG":
+            return tempered(stops["TF"], _F, n, lazy=False)
+        if name == "ZF":
+            return tempered(stops["ZF"], _ZF, n, lazy=True)
+        raise ValueError(f"unknown macro {{{name}{n}}} in phrases.csv")
+
+    return re.sub(r"\{([A-Z]+)(\d*)\}", sub, pattern)
+
+
+def _split(s: str) -> tuple[str, ...]:
+    return tuple(p for p in (x.strip() for x in s.split(";")) if p)
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    groups = {code: ind.group for code, ind in codebook.indicators().items()}
+    blockers: dict[str, list[_Blocker]] = {}
+    stops: dict[str, str] = {}
+    government = None
+    for r in codebook.read_csv("narrative_blockers.csv"):
+        if r["scope"] == "filler":
+            stops[r["targets"]] = r["pattern"]
+        elif r["scope"] == "government":
+            government = re.compile(r["pattern"])
+        else:
+            blockers.setdefault(r["scope"], []).append(
+                _Blocker(re.compile(r["pattern"]), _split(r["targets"]), r["action"] or "block")
+            )
+    by_pattern: dict[str, list[dict[str, str]]] = {}
+    applicants: list[tuple[re.Pattern[str], str]] = []
+    zeros: list[_Zero] = []
+    for r in codebook.read_csv("phrases.csv"):
+        if r["kind"] == "applicant":
+            applicants.append((re.compile(r["pattern"]), r["applicant"]))
+        elif r["kind"] == "zero":
+            zeros.append(
+                _Zero(
+                    re.compile(_expand(r["pattern"], stops)),
+                    r["indicator"],
+                    re.compile(r["requires"]) if r["requires"] else None,
+                    re.compile(r["anchor"]),
+                )
+            )
+        else:
+            by_pattern.setdefault(r["pattern"], []).append(r)
+    families: dict[str, _Family] = {}
+    branches: list[tuple[int, int, str, str, frozenset[str]]] = []
+    for i, (pattern, rows) in enumerate(by_pattern.items()):
+        rules = tuple(_rule(r, stops, groups) for r in rows if r["kind"] == "value")
+        sets = next((r["sets_context"] for r in rows if r["sets_context"]), None)
+        name = f"f{i}"
+        families[name] = _Family(rules, None if sets is None else ("" if sets == "-" else sets))
+        expanded = _expand(pattern, stops)
+        priority = max(int(r["priority"] or 0) for r in rows)
+        branches.append((-priority, -len(pattern), name, f"(?P<{name}>{expanded})", _first_chars(expanded)))
+    branches.sort()
+    contexts = [b for b in branches if families[b[2]].sets_context is not None]
+    sections = tuple((re.compile(r["pattern"]), _split(r["targets"])) for r in codebook.read_csv("narrative_sections.csv"))
+    return _Lexicon(
+        triggers=_dispatch(branches),
+        contexts=_dispatch(contexts),
+        families=families,
+        applicants=tuple(applicants),
+        zeros=tuple(zeros),
+        blockers={k: tuple(v) for k, v in blockers.items()},
+        government=government,
+        sections=sections,
+    )
+
+
+def _first_chars(pattern: str) -> frozenset[str]:
+    """The characters a match of ``pattern`` can start with (from the parsed regex)."""
+    chars, nullable = _firsts(_re_parser.parse(pattern).data)
+    if nullable:
+        raise ValueError(f"phrases.csv: pattern {pattern!r} can match the empty text")
+    return frozenset(chars)
+
+
+def _firsts(items: list) -> tuple[set[str], bool]:
+    """(first characters, can be empty) of a parsed regex sequence."""
+    out: set[str] = set()
+    for op, av in items:
+        if op is _C.LITERAL:
+            out.add(chr(av))
+            return out, False
+        if op is _C.IN:
+            for o, a in av:
+                if o is _C.LITERAL:
+                    out.add(chr(a))
+                elif o is _C.RANGE and a[1] - a[0] < 256:
+                    out.update(chr(c) for c in range(a[0], a[1] + 1))
+                else:
+                    raise ValueError("phrases.csv: a trigger must not start with a negated or open character class")
+            return out, False
+        if op is _C.SUBPATTERN:
+            sub, empty = _firsts(av[-1].data)
+        elif op is _C.BRANCH:
+            parts = [_firsts(alt.data) for alt in av[1]]
+            sub, empty = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+            sub, empty = _firsts(av[2].data)
+            empty = empty or av[0] == 0
+        elif op in (_C.ASSERT, _C.ASSERT_NOT, _C.AT):
+            continue
+        else:
+            raise ValueError(f"phrases.csv: unsupported start of a trigger ({op})")
+        out |= sub
+        if not empty:
+            return out, False
+    return out, True
+
+
+def _dispatch(branches: list[tuple[int, int, str, str, frozenset[str]]]) -> _Dispatch:
+    """Per first character, one alternation of the patterns that can start with it (in priority order)."""
+    chars = sorted(set().union(*(b[4] for b in branches))) if branches else []
+    compiled: dict[tuple[str, ...], re.Pattern[str]] = {}
+    by_char: dict[str, re.Pattern[str]] = {}
+    for ch in chars:
+        names = tuple(b[2] for b in branches if ch in b[4])
+        if names not in compiled:
+            compiled[names] = re.compile("|".join(b[3] for b in branches if ch in b[4]))
+        by_char[ch] = compiled[names]
+    first = re.compile("[" + "".join(re.escape(c) for c in chars) + "]" if chars else "(?!)")
+    return _Dispatch(first, by_char)
+
+
+def _rule(r: dict[str, str], stops: dict[str, str], groups: dict[str, str]) -> _Rule:
+    code = r["indicator"]
+    if code not in groups:
+        raise ValueError(f"phrases.csv: unknown indicator {code!r}")
+    units = [u for u in r["units"].split("|") if u]
+    ctx = _split(r["context"])
+    return _Rule(
+        indicator=code,
+        applicant=r["applicant"] or "total",
+        side=r["side"] or "b",
+        gap=re.compile(_expand(r["gap"], stops)),
+        after=re.compile(_expand(r["after"], stops)) if "a" in (r["side"] or "") else None,
+        units=frozenset(u for u in units if u != "-"),
+        unitless="-" in units,
+        requires=frozenset(c for c in ctx if not c.startswith("!")),
+        forbids=frozenset(c[1:] for c in ctx if c.startswith("!")),
+        share_of=r["share_of"] or None,
+        absorbs=frozenset(_split(r["absorbs"])),
+        group=groups[code],
+    )
+
+
+# --------------------------------------------------------------------------- matching
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    family: str
+    context: Optional[str]  # the context in effect where the trigger starts
+
+
+@dataclass
+class _Found:
+    """A candidate value before ranking."""
+
+    value: Value
+    pos: int
+    rank: int
+
+
+class _Scan:
+    """One document's prose: its numbers, clause and sentence breaks, contexts and sections.
+
+    Triggers are looked for only in the windows where they can name a figure: the clause before a
+    counted figure (after the previous number) and the clause right after it.
+    """
+
+    def __init__(self, view: ProseView, lex: _Lexicon, meta: Meta) -> None:
+        self.view = view
+        self.text = view.text
+        self.lex = lex
+        self.tokens = find_numbers(self.text)
+        # where numbers end (figures and bare numbers alike): a trigger never reaches over one
+        self.number_ends = sorted({m.end() for m in _DIGITS.finditer(self.text)} | {t.share_end for t in self.tokens})
+        self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
+        self.sent_breaks = [m.start() for m in _SENT_BREAK.finditer(self.text)]
+        points = self._contexts()
+        self.ctx_keys = [(p, o) for p, o, _ in points]
+        self.ctx_values = [c for _, _, c in points]
+        self.section_starts = [p for p, _ in view.headings]
+        self.section_targets = [self._targets(h) for _, h in view.headings]
+        agency = meta.agency or ""
+        self.government: Optional[bool] = (
+            None if not agency else bool(lex.government and lex.government.search(agency))
+        )
+
+    # ---- contexts and sections
+    def _contexts(self) -> list[tuple[int, int, Optional[str]]]:
+        """(position, order, context) points: paragraph starts clear the context (order 0), triggers set it."""
+        points: list[tuple[int, int, Optional[str]]] = [(r, 0, None) for r in self.view.resets]
+        prev: Optional[tuple[int, int, str]] = None
+        for start, end, name in self.lex.contexts.scan(self.text, 0, len(self.text)):
+            fam = self.lex.families[name]
+            if not (prev is not None and self._qualifies(prev, fam, start)):
+                points.append((start, 1, fam.sets_context or None))
+            prev = (start, end, name)
+        points.sort(key=lambda p: (p[0], p[1]))
+        return points
+
+    def _qualifies(self, prev: tuple[int, int, str], fam: _Family, start: int) -> bool:
+        """Does trigger ``prev`` qualify the next one (未经复议直接起诉的 + 行政诉讼案件)? Then it keeps its context."""
+        if not _ABSORB_GAP.fullmatch(self.text, prev[1], start):
+            return False
+        taken = {r.indicator for r in fam.rules}
+        return any(r.absorbs & taken for r in self.lex.families[prev[2]].rules)
+
+    def context(self, pos: int) -> Optional[str]:
+        """The context in effect where a trigger starts (set before it, not cleared since)."""
+        k = bisect.bisect_left(self.ctx_keys, (pos, 1)) - 1
+        return self.ctx_values[k] if k >= 0 else None
+
+    def _targets(self, heading: str) -> tuple[str, ...]:
+        for rx, targets in self.lex.sections:
+            if rx.search(heading):
+                return targets
+        return ()
+
+    def rank(self, indicator: str, pos: int) -> int:
+        k = bisect.bisect_right(self.section_starts, pos) - 1
+        return 0 if k >= 0 and self.section_targets[k] and indicator.startswith(self.section_targets[k]) else 1
+
+    # ---- positions
+    def clause_start(self, pos: int) -> int:
+        k = bisect.bisect_left(self.clause_breaks, pos) - 1
+        return self.clause_breaks[k] + 1 if k >= 0 else 0
+
+    def clause_end(self, pos: int) -> int:
+        k = bisect.bisect_left(self.clause_breaks, pos)
+        return self.clause_breaks[k] if k < len(self.clause_breaks) else len(self.text)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self.sent_breaks, pos)
+        start = self.sent_breaks[k - 1] + 1 if k > 0 else 0
+        end = self.sent_breaks[k] + 1 if k < len(self.sent_breaks) else len(self.text)
+        return start, end
+
+    def hits(self, lo: int, hi: int) -> list[_Hit]:
+        return [_Hit(a, b, name, self.context(a)) for a, b, name in self.lex.triggers.scan(self.text, lo, hi)]
+
+    # ---- blockers
+    def blocked(self, scope: str, indicator: str, s: str) -> bool:
+        return any(b.applies(indicator) and b.rx.search(s) for b in self.lex.blockers.get(scope, ()))
+
+    def subject(self, indicator: str, start: int) -> tuple[bool, Optional[str]]:
+        """(blocked, scope note) for a statement whose trigger starts at ``start``."""
+        subj = self.text[self.sentence(start)[0] : start]
+        for b in self.lex.blockers.get("self", ()):
+            last = None
+            for last in b.rx.finditer(subj):
+                pass
+            if last is not None:
+                subj = subj[last.end() :]
+        for b in self.lex.blockers.get("subject", ()):
+            if not b.applies(indicator) or not b.rx.search(subj):
+                continue
+            if b.action == "note" or (b.action == "other_bodies" and self.government is not False):
+                return False, f"scope: {_LEAD_YEAR.sub('', subj).strip(',，')}"
+            if b.action in ("other_bodies", "region") and self.government is False:
+                return True, None
+            if b.action == "block":
+                return True, None
+        return False, None
+
+    # ---- trigger choice
+    def _rules(self, h: _Hit, side: str) -> list[_Rule]:
+        return [r for r in self.lex.families[h.family].rules if side in r.side and r.context_ok(h.context)]
+
+    def combined(self, hits: list[_Hit], k: int, rule: _Rule) -> bool:
+        """Is ``hits[k]`` joined to a sibling trigger before it by 、/和/及 (or followed by 等)?
+
+        Then its figure is a combined one (微信和头条等…, 予以公开及部分公开…). A total followed by one
+        of its parts (行政复议案件被撤销或纠错3宗) is not a sibling.
+        """
+        h = hits[k]
+        if self.text.startswith("等", h.end):
+            return True
+        if k == 0:
+            return False
+        p = hits[k - 1]
+        if not _JOIN.fullmatch(self.text, p.end, h.start):
+            return False
+        return any(
+            q.group == rule.group and rule.share_of != q.indicator and q.share_of != rule.indicator
+            for q in self._rules(p, "b")
+        )
+
+    def before(self, tok: NumberToken, hits: list[_Hit]) -> Optional[tuple[int, _Rule]]:
+        """The nearest trigger before ``tok`` in its window, when it names the figure."""
+        for k in range(len(hits) - 1, -1, -1):
+            h = hits[k]
+            if not self.lex.families[h.family].rules:
+                continue  # a context-only trigger
+            for rule in self._rules(h, "b"):
+                if rule.unit_ok(tok) and rule.gap.fullmatch(self.text, h.end, tok.start):
+                    return self._absorbed(hits, k, rule, tok) or (k, rule)
+            return None
+        return None
+
+    def _absorbed(self, hits: list[_Hit], k: int, rule: _Rule, tok: NumberToken) -> Optional[tuple[int, _Rule]]:
+        """A channel right before ``主动公开…信息`` takes the figure (unless it is one of several channels)."""
+        if k == 0:
+            return None
+        p = hits[k - 1]
+        if not _ABSORB_GAP.fullmatch(self.text, p.end, hits[k].start):
+            return None
+        for r in self._rules(p, "b"):
+            if rule.indicator in r.absorbs and r.unit_ok(tok) and not self.combined(hits, k - 1, r):
+                return k - 1, r
+        return None
+
+    def after(self, tok: NumberToken, hits: list[_Hit]) -> Optional[tuple[int, _Rule]]:
+        """A trigger right after ``tok`` (1件本机关不掌握), when it names the figure."""
+        if not hits:
+            return None
+        h = hits[0]
+        for rule in self._rules(h, "a"):
+            if rule.after is not None and rule.unit_ok(tok) and rule.after.fullmatch(self.text, tok.share_end, h.start):
+                return 0, rule
+        return None
+
+
+def _inside_parens(text: str, sent_start: int, pos: int) -> int:
+    """Position of the unclosed ( before ``pos`` in its sentence, else -1."""
+    open_ = max(text.rfind("(", sent_start, pos), text.rfind("（", sent_start, pos))
+    if open_ < 0:
+        return -1
+    close = max(text.rfind(")", open_, pos), text.rfind("）", open_, pos))
+    return open_ if close < 0 else -1
+
+
+def _in_title(text: str, start: int, pos: int) -> bool:
+    return text.rfind("《", start, pos) > text.rfind("》", start, pos)
+
+
+def _applicant_classes(lex: _Lexicon, label: str) -> set[str]:
+    return {cls for rx, cls in lex.applicants if rx.search(label)}
+
+
+def _value(scan: _Scan, tok: NumberToken, hit: _Hit, rule: _Rule, applicant: str, note: Optional[str]) -> Value:
+    text = scan.text
+    s0, s1 = scan.sentence(tok.start)
+    value: Optional[int | float] = tok.value
+    unit = tok.unit or codebook.unit(rule.indicator)
+    if tok.money_factor is not None and value is not None:
+        if tok.money_factor != 1:
+            note = "; ".join(x for x in (note, f"{tok.raw}{tok.unit} converted to 万元") if x)
+        value, unit = to_wan(value, tok.money_factor), "万元"
+    return Value(
+        indicator=rule.indicator,
+        value=value,
+        applicant=applicant,
+        unit=unit,
+        source="narrative",
+        approximate=tok.approximate,
+        label=text[hit.start : hit.end],
+        evidence=text[s0:s1].strip(),
+        span=scan.view.doc_span(tok.start, tok.end),
+        note=note,
+        raw=tok.raw,
+        stated_share=tok.share,
+        share_of=rule.share_of if tok.share is not None else None,
+    )
+
+
+def _figures(scan: _Scan) -> list[_Found]:
+    """Values of the counted figures of the prose."""
+    text, lex = scan.text, scan.lex
+    found: list[_Found] = []
+    ends = scan.number_ends
+    for tok in scan.tokens:
+        k = bisect.bisect_right(ends, tok.start) - 1
+        wstart = max(ends[k] if k >= 0 else 0, scan.clause_start(tok.start))
+        hits = scan.hits(wstart, tok.start)
+        pick = scan.before(tok, hits)
+        if pick is None:
+            hits = scan.hits(tok.share_end, scan.clause_end(tok.share_end))
+            pick = scan.after(tok, hits)
+        if pick is None:
+            continue
+        k, rule = pick
+        hit = hits[k]
+        ind = rule.indicator
+        s0, s1 = scan.sentence(tok.start)
+        first = min(hit.start, tok.start)
+        if (
+            scan.combined(hits, k, rule)
+            or scan.blocked("left", ind, text[max(0, tok.start - 12) : tok.start])
+            or scan.blocked("right", ind, text[tok.end : tok.end + 6])
+            or scan.blocked("gap", ind, text[hit.end : tok.start] if hit.start < tok.start else text[tok.stop : hit.start])
+            or scan.blocked("clause", ind, text[scan.clause_start(first) : max(tok.stop, hit.end)])
+            or scan.blocked("sentence", ind, text[s0:s1])
+            or _in_title(text, s0, tok.start)
+        ):
+            continue
+        blocked, note = scan.subject(ind, first)
+        if blocked:
+            continue
+        paren = _inside_parens(text, s0, tok.start)
+        rank = scan.rank(ind, tok.start)
+        applicants = [rule.applicant]
+        if rule.applicant == "*":
+            classes = _applicant_classes(lex, text[hit.start : hit.end])
+            part = "其中" in text[scan.clause_start(hit.start) - 4 : hit.start] if classes else False
+            applicants = ([] if part else ["total"]) + (sorted(classes) if len(classes) == 1 else [])
+        for applicant in applicants:
+            v = _value(scan, tok, hit, rule, applicant, note)
+            if paren >= 0 and any(f.value.key() == v.key() and s0 <= f.pos < paren for f in found):
+                continue  # (含…13件) restating the indicator just before the parenthesis: a part
+            found.append(_Found(v, tok.start, rank))
+    return found
+
+
+def _zeros(scan: _Scan) -> list[_Found]:
+    """0 stated in words: 未收到…申请, 未发生…行政复议、行政诉讼, 未…收取…费用.
+
+    Each statement is looked for in the clause that ends at one of its anchor words.
+    """
+    text = scan.text
+    found: list[_Found] = []
+    for z in scan.lex.zeros:
+        seen: set[int] = set()
+        for a in z.anchor.finditer(text):
+            lo, hi = scan.clause_start(a.start()), scan.clause_end(a.end())
+            m = z.rx.search(text, lo, hi)
+            if m is None or m.start() in seen:
+                continue
+            seen.add(m.start())
+            s0, s1 = scan.sentence(m.start())
+            sentence = text[s0:s1]
+            if z.requires is not None and not z.requires.search(sentence):
+                continue
+            if scan.blocked("sentence", z.indicator, sentence) or scan.blocked("clause", z.indicator, text[lo : m.end()]):
+                continue
+            blocked, note = scan.subject(z.indicator, m.start())
+            if blocked:
+                continue
+            v = Value(
+                indicator=z.indicator,
+                value=0,
+                unit=codebook.unit(z.indicator),
+                source="narrative",
+                label=m.group(0),
+                evidence=sentence.strip(),
+                span=scan.view.doc_span(m.start(), m.end()),
+                note="; ".join(x for x in ("zero stated in words", note) if x),
+                raw=m.group(0),
+            )
+            found.append(_Found(v, m.start(), scan.rank(z.indicator, m.start())))
+    return found
+
+
+def _rank(found: list[_Found]) -> list[Value]:
+    """Per key: best-ranked first (own section, then document order); equal figures kept once."""
+    by_key: dict[str, list[_Found]] = {}
+    for f in sorted(found, key=lambda f: (f.rank, f.pos, f.value.approximate)):
+        kept = by_key.setdefault(f.value.key(), [])
+        if all(k.value.value != f.value.value for k in kept):
+            kept.append(f)
+    ordered = sorted(by_key.values(), key=lambda fs: fs[0].pos)
+    return [f.value for fs in ordered for f in fs]
 
 
 def extract_narrative(doc: Document, meta: Meta, table_values: list[Value]) -> tuple[list[Value], list[str]]:
-    return [], []
+    """Values stated in the prose of ``doc`` (see the module doc) and warnings.
+
+    ``table_values`` carry the spans of table cells: lines holding one are table lines, not prose.
+    Where prose states one indicator with different numbers, every number is returned, the most
+    authoritative first, and a warning names them.
+    """
+    view = prose_view(doc, table_values)
+    if not view.text:
+        return [], []
+    scan = _Scan(view, _lexicon(), meta)
+    values = _rank(_figures(scan) + _zeros(scan))
+    warnings: list[str] = []
+    seen: dict[str, list[Value]] = {}
+    for v in values:
+        seen.setdefault(v.key(), []).append(v)
+    for key, vs in seen.items():
+        if len(vs) > 1:
+            nums = " vs ".join(f"{v.raw} ({v.label})" for v in vs)
+            warnings.append(f"prose states {key} with different figures: {nums}; taking {vs[0].value}")
+    return values, warnings
+
+
+__all__ = ["extract_narrative"]

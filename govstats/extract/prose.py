@@ -1,0 +1,134 @@
+"""The prose of a document, ready for phrase matching: tables left out, wrapped lines joined, no whitespace.
+
+``prose_view(doc, table_values)`` returns a :class:`ProseView` whose ``text`` is "compact prose":
+
+* lines that belong to a table are left out: lines inside ``doc.grids``, lines holding the span of
+  a table value, lines that are just a number or a cell (``3334``, ``49万元``, ``行政许可 550``),
+  rows of three or more bare numbers (PDF table text), ``|``-separated rows, lines without Chinese;
+* lines of one paragraph wrapped by a PDF (``…共受理政府信息公开申请 3119 件，答`` / ``复 3050 件``)
+  are joined; a blank line, a left-out line, a line ending a sentence or a section heading ends a
+  block; blocks are separated by ``"\\n"`` in ``text``;
+* whitespace is removed (``0 件`` -> ``0件``, ``1 234`` -> ``1234``).
+
+``to_doc`` maps an offset of ``text`` back to ``Document.text``, so spans of extracted values index
+the normalized text. ``headings`` lists the top-level section headings (``二、主动公开政府信息情况``)
+with their position, for ranking statements by section. ``resets`` lists the block starts where a
+new paragraph or item begins (after a blank or table line, at a heading, at ``(一)``/``1.``/``一是``):
+a context such as "the review cases" does not carry over such a start.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..model import Document, Value
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NON_SPACE = re.compile(r"\S+")
+_CELL = re.compile(r"^\s*[-+]?\d[\d,.]*\s*(?:万元|元|%|[件条项宗例篇次期份场个人])?\s*$")
+_NUMBER_ROW = re.compile(r"(?:^|\s)[-+]?\d[\d,.]*(?:\s+[-+]?\d[\d,.]*){2,}\s*$")
+_ENDS_WITH_NUMBER = re.compile(r"\d[\d,.]*\s*(?:万元|元|%)?\s*$")
+_NUMBER_ENDS = frozenset("0123456789元%件条项宗例篇次期份场个人")
+_CLAUSE_PUNCT = re.compile(r"[,，。;；:：、!?！？]")
+_TERMINAL = tuple("。！？!?;；:：")
+#: a top-level section heading: 一、总体情况 / 三、收到和处理政府信息公开申请情况
+_HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
+#: a line opening a new item: (一)… / 1.… / 一是…
+_ITEM_START = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[一二三四五六七八九十]是)")
+
+
+_ITEM_FIRST = frozenset("(（0123456789一二三四五六七八九十")
+
+
+@dataclass
+class ProseView:
+    text: str
+    headings: list[tuple[int, str]] = field(default_factory=list)
+    resets: list[int] = field(default_factory=list)
+    _cstarts: list[int] = field(default_factory=list)
+    _ostarts: list[int] = field(default_factory=list)
+
+    def to_doc(self, i: int) -> int:
+        """Offset in ``text`` -> offset in ``Document.text``."""
+        k = bisect.bisect_right(self._cstarts, i) - 1
+        return self._ostarts[k] + (i - self._cstarts[k]) if k >= 0 else 0
+
+    def doc_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of ``text`` (end exclusive) -> the span of the same characters in ``Document.text``."""
+        return self.to_doc(start), self.to_doc(end - 1) + 1
+
+
+_NUMERAL_START = frozenset("一二三四五六七八九十")
+
+
+def is_heading(line: str) -> bool:
+    s = line.strip()
+    return s[:1] in _NUMERAL_START and bool(_HEADING.match(s)) and len(s) <= 40 and "。" not in s[:-1]
+
+
+def _is_table_line(line: str, start: int, end: int, table_starts: list[int], regions: list[tuple[int, int]]) -> bool:
+    k = bisect.bisect_left(table_starts, start)
+    if k < len(table_starts) and table_starts[k] < end:
+        return True
+    for rs, re_ in regions:
+        if rs <= start < re_:
+            return True
+    if "|" in line or not _CJK.search(line):
+        return True
+    if line[-1] not in _NUMBER_ENDS:  # (trailing whitespace is stripped by normalization)
+        return False
+    if _CELL.match(line) or _NUMBER_ROW.search(line):
+        return True
+    # a label and its number (行政许可 550 / 规章 0 0 0): no clause punctuation, ends with a number
+    return not _CLAUSE_PUNCT.search(line) and bool(_ENDS_WITH_NUMBER.search(line))
+
+
+def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
+    """Build the compact prose of ``doc`` (see the module doc)."""
+    table_starts = sorted(v.span[0] for v in table_values if v.span)
+    regions = [(g.start, g.end) for g in doc.grids if g.end > g.start]
+    buf: list[str] = []
+    cstarts: list[int] = []
+    ostarts: list[int] = []
+    headings: list[tuple[int, str]] = []
+    resets: list[int] = [0]
+    size = 0
+    open_block = False  # the previous prose line continues into the next one
+    gap = True  # a blank or table line since the last prose line
+    pos = 0
+    for line in doc.text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if not stripped or _is_table_line(line, start, end, table_starts, regions):
+            open_block, gap = False, True
+            continue
+        heading = is_heading(stripped)
+        item = stripped[:1] in _ITEM_FIRST and bool(_ITEM_START.match(line))
+        if not (open_block and not heading and not item):
+            if size:
+                buf.append("\n")
+                size += 1
+            if heading:
+                headings.append((size, re.sub(r"\s+", "", stripped)))
+            if gap or heading or item:
+                resets.append(size)
+        gap = False
+        if " " not in stripped and "\t" not in stripped and "\u3000" not in stripped:
+            lead = len(line) - len(line.lstrip())
+            cstarts.append(size)
+            ostarts.append(start + lead)
+            buf.append(stripped)
+            size += len(stripped)
+        else:
+            for m in _NON_SPACE.finditer(line):
+                cstarts.append(size)
+                ostarts.append(start + m.start())
+                buf.append(m.group())
+                size += m.end() - m.start()
+        open_block = not heading and not stripped.endswith(_TERMINAL)
+    return ProseView(text="".join(buf), headings=headings, resets=resets, _cstarts=cstarts, _ostarts=ostarts)
+
+
+__all__ = ["ProseView", "prose_view", "is_heading"]
