@@ -150,10 +150,12 @@ def lineage_key(key: Optional[str], year: Optional[int] = None, level: Optional[
 def keys_for(meta: Meta) -> AgencyKeys:
     """Agency key, lineage key and region id of one report's metadata.
 
-    Uses ``meta.region_code`` (else resolves province/city/county in the gazetteer) and
-    ``meta.agency_key`` made canonical (else computes it from ``meta.agency``).
+    Uses ``meta.region_code`` (else resolves province/city/county, else the region names that
+    start the agency name, in the gazetteer) and ``meta.agency_key`` made canonical (else computes
+    it from ``meta.agency``).
     """
-    region = meta.region_code or region_code(meta.province, meta.city, meta.county, meta.year)
+    region = (meta.region_code or region_code(meta.province, meta.city, meta.county, meta.year)
+              or (gazetteer.resolve(split_region(meta.agency)[0], meta.year).id if meta.agency else None))
     key = canonical_key(meta.agency_key) if meta.agency_key else agency_key(meta.agency, region)
     if key and region and key.startswith(UNKNOWN_REGION + ":"):
         key = make_key(region, key.partition(":")[2])
