@@ -128,10 +128,10 @@ def test_gov_identities_are_the_form_ones():
     spec = synth.random_spec(3, edition="gov2021", variant="standard")
     names = {(c.identity.id, c.identity.name, c.identity.applicant) for c in spec.checks}
     for a in COLUMNS:
-        assert ("I1", "requests.balance", a) in names
-        assert ("I3'", "outcome.total.sum", a) in names
-    assert ("I2", "outcome.other.no_fee.applicants.sum", "total") in names
-    assert {("I8", f"{b}.sum", "total") for b in forms.SEC4_BLOCKS} <= names
+        assert ("I1", "sec3.balance", a) in names
+        assert ("I3'", "sec3.outcome_total", a) in names
+    assert ("I2", "sec3.row_sum.outcome.other.no_fee", "total") in names
+    assert {("I8", f"sec4.{b}_total", "total") for b in ("review", "direct", "after_review")} <= names
     t = spec.truth
     for a in COLUMNS:
         k = lambda code: forms.applicant_key(code, a)  # noqa: E731

@@ -42,7 +42,8 @@ and options always give the same spec and the same bytes). Options (None = drawn
 - ``blank_cells``, ``na_cells``: how many table cells print blank / "-" ("/", "—"): truth None,
   ``notes[key]`` "blank" / "not_applicable". ``errors``: wrong printed totals (truth = the printed
   number; ``spec.failing`` lists the identities that then fail); in a report without tables, wrong
-  stated percentages instead (``spec.share_errors``). Defects never touch a key the prose states.
+  stated percentages instead (``spec.share_errors``; none when the prose states no percentage).
+  Defects never touch a key the prose states.
 - ``noise``: True / False / a set of "page_marks", "chrome" (breadcrumbs, 相关词条/热门词条/联系我们),
   "header_meta" (索引号 … 发布机构 … 发布时间 …), "spam" (a token such as UedBet体育 inside a
   sentence), "label_spacing" (商业 企业, runs of spaces inside long labels).
@@ -58,9 +59,12 @@ column (natural_person, business, research, social_org, legal_service, other_org
 ``@legal_entities``). Codes are those of ``govstats/codebook/indicators.csv``; amounts (万元) are
 floats. ``where[key]``: "table", "narrative" or "both"; ``printed[key]``: the cell text ("+8",
 "49万元", "", "-"); ``notes``, ``approx``, ``share_errors`` as above; ``checks``: every reference
-identity (``synth.identities``: I1 requests.balance, I2 row sums, I3 outcome sums, I8 review /
-litigation sums, I10, legacy O-a … O-k, narrative sums) with status pass / fail / not_assessable;
-``meta``: agency, year, province, city, county, level, edition, doc_kind, script, title, published.
+identity (``synth.identities``, named like the checks of ``codebook/identities.csv``: I1
+sec3.balance and I3 sec3.outcome_total per applicant column, I2 sec3.row_sum.<code>, I8
+sec4.review_total / direct_total / after_review_total, legacy.* O-a … O-k, narrative.* sums of
+prose breakdowns) with status pass / fail / not_assessable;
+``meta``: agency, year, province, city, county, level, edition, doc_kind, script, title, published;
+``facts``: every number drawn, including what blank cells hide and group totals the form omits.
 ``spec.gold(file)`` gives the ``*.gold.json`` of ``shared/tools/score.py``; ``spec.to_json()`` the
 ``truth.jsonl`` record.
 

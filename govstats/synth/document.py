@@ -24,7 +24,7 @@ _SPACED_HEADERS = {"商业企业": "商业 企业", "科研机构": "科研 机�
 
 
 # --------------------------------------------------------------------------- model
-@dataclass
+@dataclass(slots=True)
 class TCell:
     text: str
     rowspan: int = 1
@@ -33,36 +33,52 @@ class TCell:
     key: Optional[str] = None  # truth key of a value cell
 
 
+Shape = tuple[tuple[tuple[int, int], ...], ...]  # (rowspan, colspan) of each origin cell, per row
+
+
+@functools.lru_cache(maxsize=256)
+def _positions(shape: Shape, n_cols: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Grid position (row, col) of every origin cell; tables of one form share a shape."""
+    taken = [[False] * n_cols for _ in shape]
+    out = []
+    for r, row in enumerate(shape):
+        c, places = 0, []
+        for rowspan, colspan in row:
+            while taken[r][c]:
+                c += 1
+            places.append((r, c))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    taken[r + dr][c + dc] = True
+            c += colspan
+        out.append(tuple(places))
+    if not all(all(row) for row in taken):
+        raise ValueError("table rows do not fill a rectangle")
+    return tuple(out)
+
+
 @dataclass
 class Table:
     name: str
     rows: list[list[TCell]]  # origin cells only, in document order (as HTML lists them)
     n_cols: int
 
+    def origins(self) -> list[list[tuple[int, int, TCell]]]:
+        """Origin cells per row with their (row, col) grid position."""
+        shape = tuple(tuple((c.rowspan, c.colspan) for c in row) for row in self.rows)
+        return [[(r, c, cell) for (r, c), cell in zip(places, row)]
+                for places, row in zip(_positions(shape, self.n_cols), self.rows)]
+
     @functools.cached_property
     def grid(self) -> list[list[tuple[TCell, bool]]]:
         """Every grid position: (cell, is_origin); covered positions repeat their origin cell."""
-        n_rows = len(self.rows)
-        grid: list[list[Optional[tuple[TCell, bool]]]] = [[None] * self.n_cols for _ in range(n_rows)]
-        for r, row in enumerate(self.rows):
-            c = 0
-            for cell in row:
-                while grid[r][c] is not None:
-                    c += 1
+        grid: list[list[Optional[tuple[TCell, bool]]]] = [[None] * self.n_cols for _ in self.rows]
+        for row in self.origins():
+            for r, c, cell in row:
                 for dr in range(cell.rowspan):
                     for dc in range(cell.colspan):
                         grid[r + dr][c + dc] = (cell, dr == 0 and dc == 0)
-                c += cell.colspan
-        if any(pos is None for row in grid for pos in row):
-            raise ValueError(f"table {self.name} is not rectangular")
         return grid  # type: ignore[return-value]
-
-    def origins(self) -> list[list[tuple[int, int, TCell]]]:
-        """Origin cells per row with their (row, col) position."""
-        out: list[list[tuple[int, int, TCell]]] = []
-        for r, row in enumerate(self.grid):
-            out.append([(r, c, cell) for c, (cell, origin) in enumerate(row) if origin])
-        return out
 
 
 @dataclass
@@ -96,6 +112,7 @@ def translator(spec: ReportSpec) -> Tr:
 _NUM = re.compile(r"^(\d+)\.")
 
 
+@functools.lru_cache(maxsize=4096)
 def _styled(label: str, style: LabelStyle) -> str:
     if style.num_sep != ".":
         label = _NUM.sub(r"\1" + style.num_sep, label)

@@ -22,7 +22,7 @@ Truth = Mapping[str, Optional[float]]
 @dataclass(frozen=True)
 class Identity:
     id: str  # templates.md §2 id: I1, I2, I3, I3', I8, I10, O-a … O-k, N (narrative sums)
-    name: str  # check name, e.g. "requests.balance"
+    name: str  # the check name govstats.checks uses (codebook/identities.csv), e.g. "sec3.balance"
     applicant: str  # "total" or an applicant column (per-column identities)
     lhs: tuple[str, ...]
     rhs: tuple[str, ...]
@@ -52,58 +52,58 @@ def _gov(edition: str, collapsed_other: bool) -> tuple[Identity, ...]:
     out: list[Identity] = []
     for a in forms.COLUMNS:
         k = lambda code: applicant_key(code, a)  # noqa: E731
-        out.append(Identity("I1", "requests.balance", a, (k("requests.new"), k("requests.carried_over")),
+        out.append(Identity("I1", "sec3.balance", a, (k("requests.new"), k("requests.carried_over")),
                             (k("outcome.total"), k("requests.carried_forward"))))
-        out.append(Identity(i3, "outcome.total.sum", a, (k("outcome.total"),), tuple(map(k, leaves))))
+        out.append(Identity(i3, "sec3.outcome_total", a, (k("outcome.total"),), tuple(map(k, leaves))))
     for code in forms.sec3_codes(edition, collapsed_other):
-        out.append(Identity("I2", f"{code}.applicants.sum", "total", (code,),
+        out.append(Identity("I2", f"sec3.row_sum.{code}", "total", (code,),
                             tuple(applicant_key(code, a) for a in APPLICANTS)))
-    for block in forms.SEC4_BLOCKS:
-        out.append(Identity("I8", f"{block}.sum", "total", (f"{block}.total",),
+    for block, name in zip(forms.SEC4_BLOCKS, ("review_total", "direct_total", "after_review_total")):
+        out.append(Identity("I8", f"sec4.{name}", "total", (f"{block}.total",),
                             tuple(f"{block}.{p}" for p in forms.SEC4_PARTS[:4])))
     if edition == "gov2019":
         for kind in ("regulations", "normative_docs"):
-            out.append(Identity("I10", f"rules.{kind}.published_le_valid", "total",
+            out.append(Identity("I10", f"sec2.{kind}_published_le_valid", "total",
                                 (f"rules.{kind}.published",), (f"rules.{kind}.valid",), "<="))
     return tuple(out)
 
 
 _LEGACY: tuple[Identity, ...] = (
-    Identity("O-a", "requests.by_channel.sum", "total", ("requests.new",), tuple(
+    Identity("O-a", "legacy.requests_channels", "total", ("requests.new",), tuple(
         f"requests.by_channel.{c}" for c in ("in_person", "fax", "online", "letter"))),
-    Identity("O-b", "requests.completed.sum", "total", ("requests.completed",),
+    Identity("O-b", "legacy.completed", "total", ("requests.completed",),
              ("requests.completed.on_time", "requests.completed.extended")),
-    Identity("O-c", "outcome.total.sum", "total", ("outcome.total",), (
+    Identity("O-c", "legacy.answered", "total", ("outcome.total",), (
         "outcome.already_public", "outcome.granted", "outcome.partial", "outcome.denied",
         "outcome.not_this_agency", "outcome.not_exist", "outcome.correction_requested", "outcome.other_route")),
-    Identity("O-d", "outcome.denied.sum", "total", ("outcome.denied",), tuple(
+    Identity("O-d", "legacy.denied_reasons", "total", ("outcome.denied",), tuple(
         f"outcome.denied.{c}" for c in ("state_secret", "commercial_secret", "privacy", "security_stability",
                                         "not_gov_info", "other_law"))),
-    Identity("O-e", "review.sum", "total", ("review.total",), ("review.upheld", "review.corrected", "review.other")),
-    Identity("O-e", "litigation.sum", "total", ("litigation.total",),
+    Identity("O-e", "legacy.review_total", "total", ("review.total",), ("review.upheld", "review.corrected", "review.other")),
+    Identity("O-e", "legacy.litigation_total", "total", ("litigation.total",),
              ("litigation.upheld", "litigation.corrected", "litigation.other")),
-    Identity("O-f", "staff.sum", "total", ("staff.total",), ("staff.fulltime", "staff.parttime")),
-    Identity("O-g", "response.press_conferences_head.le", "total", ("response.press_conferences_head",),
+    Identity("O-f", "legacy.staff", "total", ("staff.total",), ("staff.fulltime", "staff.parttime")),
+    Identity("O-g", "legacy.press_head_share", "total", ("response.press_conferences_head",),
              ("response.press_conferences",), "<="),
-    Identity("O-g", "response.online_interviews_head.le", "total", ("response.online_interviews_head",),
+    Identity("O-g", "legacy.interview_head_share", "total", ("response.online_interviews_head",),
              ("response.online_interviews",), "<="),
-    Identity("O-g", "proactive.normative_docs.le", "total", ("proactive.normative_docs",), ("proactive.total",), "<="),
-    Identity("O-k", "consultation.rejected.le", "total", ("consultation.rejected",), ("consultation.opinions",), "<="),
+    Identity("O-g", "legacy.normative_docs_share", "total", ("proactive.normative_docs",), ("proactive.total",), "<="),
+    Identity("O-k", "legacy.opinions_rejected", "total", ("consultation.rejected",), ("consultation.opinions",), "<="),
 )
 
 #: sums a narrative states in full (templates.md §2.5); only kept when every key is stated
 _NARRATIVE: tuple[Identity, ...] = (
-    Identity("N", "narrative.requests.by_channel.sum", "total", ("requests.new",), tuple(
+    Identity("N", "narrative.requests_channels", "total", ("requests.new",), tuple(
         f"requests.by_channel.{c}" for c in ("online", "letter", "in_person", "fax"))),
-    Identity("N", "narrative.requests.applicants.sum", "total", ("requests.new",),
+    Identity("N", "narrative.applicants", "total", ("requests.new",),
              ("requests.new@natural_person", "requests.new@legal_entities")),
-    Identity("N", "narrative.outcome.total.sum", "total", ("outcome.total",), (
+    Identity("N", "narrative.outcome_total", "total", ("outcome.total",), (
         "outcome.granted", "outcome.partial", "outcome.denied", "outcome.unable.not_held",
         "outcome.unable.need_create", "outcome.unable.unclear", "outcome.not_processed", "outcome.other")),
-    Identity("N", "narrative.outcome.total.sum", "total", ("outcome.total",), (
+    Identity("N", "narrative.outcome_total", "total", ("outcome.total",), (
         "outcome.granted", "outcome.partial", "outcome.denied", "outcome.unable", "outcome.not_processed",
         "outcome.other")),
-    Identity("N", "review.sum", "total", ("review.total",),
+    Identity("N", "narrative.review_total", "total", ("review.total",),
              ("review.upheld", "review.corrected", "review.other", "review.pending")),
 )
 

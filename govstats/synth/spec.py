@@ -58,7 +58,7 @@ class LabelStyle:
     ascii_quotes: bool = False  # "三安全一稳定" instead of “三安全一稳定”
     normative_docs: Optional[str] = None  # 规范性文件 / 行政规范性文件 row label, None = the form's own
     join_notes: bool = False  # "(一)主动公开政府信息数(不同渠道…)" on one line instead of two
-    header_breaks: bool = False  # HTML: "本年新<br />制作数量"
+    header_breaks: bool = False  # a line break inside header cells (HTML "本年新<br />制作数量")
     quirk_colspans: bool = False  # 2019 (五)/(六): header and data rows use different colspans
 
 
@@ -300,7 +300,7 @@ def plan_statements(rng: random.Random, edition: str, year: int, facts: dict[str
             out.append(Statement("review.detail", ("review.total",) + _subset(rng, parts, facts, True), v()))
         out.append(Statement("litigation.none" if litigation == 0 else "litigation.count", ("litigation.total",), v()))
     if not facts.get("fees.collected") and rng.random() < 0.5:
-        facts.setdefault("fees.collected", 0)
+        facts.setdefault("fees.collected", 0)  # reports without a fee row still say none was charged
         out.append(Statement("fees.none", ("fees.collected",), v() if year >= 2021 else 0))  # 信息处理费: 2021+
     return out
 
@@ -314,9 +314,9 @@ def _wrong(rng: random.Random, v: Number) -> Number:
 
 
 def _wrong_share(rng: random.Random, share: str) -> str:
-    p = float(share)
-    q = p + rng.choice((-1, 1)) * rng.uniform(1.0, 9.0)
-    return fmt_share(abs(q) if abs(q) <= 100 else p / 2 + 0.5)
+    """A percentage off by 1 to 9 points, still within 0-100."""
+    p, d = float(share), round(rng.uniform(1.0, 9.0), 2)
+    return fmt_share(p - d if p - d >= 0 and (p + d > 100 or rng.random() < 0.5) else p + d)
 
 
 def _inject(rng: random.Random, edition: str, variant: str, keys: list[str], values_: dict[str, Number],

@@ -108,9 +108,9 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def pdf_text(table: Table, rng: random.Random) -> list[str]:
     """(f) text as a PDF text layer gives it: a row's values space-separated on one line after
-    its label; long labels wrap and their values land before or between the label lines; labels
-    spanning rows print mid-way down their span (long ones one character per line); blank
-    cells vanish."""
+    its label; a long label wraps and its values land before, between or after the first of its
+    lines (one values line per row, so the row stays decidable); labels spanning rows print
+    mid-way down their span (long ones one character per line); blank cells vanish."""
     out: list[str] = []
     later: dict[int, list[str]] = {}
     width = 16 if table.n_cols >= 10 else 22
@@ -138,7 +138,7 @@ def pdf_text(table: Table, rng: random.Random) -> list[str]:
         elif not parts:
             out.append(values)
         elif len(parts) == 1:
-            out += [values, parts[0]] if mode < 0.15 else [f"{parts[0]} {values}"]
+            out.append(f"{parts[0]} {values}")
         elif mode < 0.35:
             out += [values] + parts
         elif mode < 0.8:
