@@ -69,6 +69,7 @@ class _Rule:
     share_of: Optional[str]
     absorbs: frozenset[str]
     group: str
+    requires_sentence: Optional[re.Pattern[str]]
 
     def context_ok(self, ctx: Optional[str]) -> bool:
         if self.requires and ctx not in self.requires:
@@ -305,6 +306,7 @@ def _rule(r: dict[str, str], stops: dict[str, str], groups: dict[str, str]) -> _
         share_of=r["share_of"] or None,
         absorbs=frozenset(_split(r["absorbs"])),
         group=groups[code],
+        requires_sentence=re.compile(r["requires"]) if r["requires"] else None,
     )
 
 
@@ -557,6 +559,7 @@ def _figures(scan: _Scan) -> list[_Found]:
             or scan.blocked("gap", ind, text[hit.end : tok.start] if hit.start < tok.start else text[tok.stop : hit.start])
             or scan.blocked("clause", ind, text[scan.clause_start(first) : max(tok.stop, hit.end)])
             or scan.blocked("sentence", ind, text[s0:s1])
+            or (rule.requires_sentence is not None and not rule.requires_sentence.search(text, s0, s1))
             or _in_title(text, s0, tok.start)
         ):
             continue

@@ -32,6 +32,7 @@ _ENDS_WITH_NUMBER = re.compile(r"\d[\d,.]*\s*(?:万元|元|%)?\s*$")
 _NUMBER_ENDS = frozenset("0123456789元%件条项宗例篇次期份场个人")
 _CLAUSE_PUNCT = re.compile(r"[,，。;；:：、!?！？]")
 _TERMINAL = tuple("。！？!?;；:：")
+_MIN_WRAPPED = 16  # shortest line taken for a line of prose wrapped by a PDF (they run ~25-40 characters)
 #: a top-level section heading: 一、总体情况 / 三、收到和处理政府信息公开申请情况
 _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*\S")
 #: a line opening a new item: (一)… / 1.… / 一是…
@@ -67,7 +68,10 @@ def is_heading(line: str) -> bool:
     return s[:1] in _NUMERAL_START and bool(_HEADING.match(s)) and len(s) <= 40 and "。" not in s[:-1]
 
 
-def _is_table_line(line: str, start: int, end: int, table_starts: list[int], regions: list[tuple[int, int]]) -> bool:
+def _is_table_line(
+    line: str, start: int, end: int, table_starts: list[int], regions: list[tuple[int, int]], continuing: bool
+) -> bool:
+    """Does this line belong to a table? ``continuing``: the line before broke off mid-sentence."""
     k = bisect.bisect_left(table_starts, start)
     if k < len(table_starts) and table_starts[k] < end:
         return True
@@ -78,10 +82,12 @@ def _is_table_line(line: str, start: int, end: int, table_starts: list[int], reg
         return True
     if line[-1] not in _NUMBER_ENDS:  # (trailing whitespace is stripped by normalization)
         return False
-    if _CELL.match(line) or _NUMBER_ROW.search(line):
+    if _NUMBER_ROW.search(line):
         return True
-    # a label and its number (行政许可 550 / 规章 0 0 0): no clause punctuation, ends with a number
-    return not _CLAUSE_PUNCT.search(line) and bool(_ENDS_WITH_NUMBER.search(line))
+    if continuing:  # the rest of a wrapped sentence may end with its figure: 点或重大舆情 12 次(…计 1
+        return False
+    # a cell (3334 / 49万元) or a label and its number (行政许可 550): no clause punctuation, ends with a number
+    return bool(_CELL.match(line)) or (not _CLAUSE_PUNCT.search(line) and bool(_ENDS_WITH_NUMBER.search(line)))
 
 
 def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
@@ -101,7 +107,7 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()
-        if not stripped or _is_table_line(line, start, end, table_starts, regions):
+        if not stripped or _is_table_line(line, start, end, table_starts, regions, open_block):
             open_block, gap = False, True
             continue
         heading = is_heading(stripped)
@@ -127,7 +133,9 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
                 ostarts.append(start + m.start())
                 buf.append(m.group())
                 size += m.end() - m.start()
-        open_block = not heading and not stripped.endswith(_TERMINAL)
+        # a line continues into the next one when it breaks off a long line of prose mid-sentence; a
+        # short line without a full stop is a label or a table cell (one cell per line), not prose
+        open_block = not heading and len(stripped) >= _MIN_WRAPPED and not stripped.endswith(_TERMINAL)
     return ProseView(text="".join(buf), headings=headings, resets=resets, _cstarts=cstarts, _ostarts=ostarts)
 
 
