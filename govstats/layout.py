@@ -18,8 +18,9 @@ a run of non-prose lines holding at least two value cells; page marks are alread
 normalization, so a table continues across pages. Inside a region, single-cell lines are grouped
 into rows (label cells, then the value and unit cells that follow them); row lines stay rows of
 their own, and label-only lines become label-only rows, so an extractor can attach a wrapped label
-to the value row before or after it. Nothing here knows what the table is: classification and
-label matching belong to ``govstats.extract.tables``.
+to the value row before or after it. Nothing here knows what the table is (a table caption only
+lets a region with a single value count as a table): classification and label matching belong to
+``govstats.extract.tables``.
 """
 from __future__ import annotations
 
@@ -30,13 +31,14 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from .extract.cells import NA, NUMBER, TEXT, UNIT, parse_cell
+from .extract.labels import header_book
 from .model import Cell, Document, Grid
 
 #: a label cell longer than this (whitespace removed) is prose, not a table cell
 MAX_LABEL = 60
 #: a line longer than this is prose whatever it ends with
 _MAX_ROW = 400
-#: a table region needs at least this many value cells
+#: a table region needs at least this many value cells (one is enough under a table caption)
 MIN_VALUES = 2
 
 _PIPE_ONLY = re.compile(r"^\|+$")
@@ -191,9 +193,16 @@ def _row_mode(run: list[_Line]) -> bool:
     return labelled_rows >= max(2, lone_values)
 
 
+def _has_caption(run: list[_Line]) -> bool:
+    """A table caption or header start (第二十条第(八)项, 信息内容, 统计指标 …) in the region."""
+    book = header_book()
+    return any(t.role in ("start", "reset") for ln in run for c in ln.cells for t in book.lookup(c.text))
+
+
 def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
     """Rows of a region: single cells grouped as label cells + value cells, row lines kept whole."""
-    if _value_count(run) < MIN_VALUES:
+    n_values = _value_count(run)
+    if n_values < MIN_VALUES and not (n_values and _has_caption(run)):
         return None
     row_mode = _row_mode(run)
     rows: list[list[Optional[Cell]]] = []

@@ -52,11 +52,16 @@ LEGACY_OUT_OF_ORDER_MIN = 0.85
 def extract_tables(doc: Document, grids: list[Grid], meta: Meta) -> tuple[list[Value], list[str]]:
     """Values of every statistical table in ``grids``, in document order, plus warnings."""
     reader = _Reader()
+    trouble: list[str] = []
     for grid in sorted(grids, key=lambda g: g.start):
-        for cells in grid.rows:
-            reader.feed(split_row(cells))
+        try:
+            for cells in grid.rows:
+                reader.feed(split_row(cells))
+        except Exception as e:  # odd content must never stop the parse: report it and go on
+            trouble.append(f"a {grid.source} table at {grid.start} was not fully read ({type(e).__name__}: {e})")
     reader.close()
-    return _dedupe(reader.tables)
+    values, warnings = _dedupe(reader.tables)
+    return values, trouble + warnings
 
 
 # --------------------------------------------------------------------------- the stream
