@@ -132,19 +132,34 @@ def agency_key(agency: Optional[str], region: Optional[str]) -> Optional[str]:
     return make_key(region, split_region(agency)[1])
 
 
+def _lineage_of(org: str) -> Optional[Lineage]:
+    """The lineage whose predecessor ends ``org`` (the whole name when the region was stripped;
+    a suffix when it was not, e.g. for places the gazetteer does not know)."""
+    return next((lin for name, lin in _by_length() if org.endswith(name)), None)
+
+
+@functools.lru_cache(maxsize=1)
+def _by_length() -> tuple[tuple[str, Lineage], ...]:
+    return tuple(sorted(lineages().items(), key=lambda kv: len(kv[0]), reverse=True))
+
+
 def lineage_key(key: Optional[str], year: Optional[int] = None, level: Optional[str] = None) -> Optional[str]:
-    """The successor's key when ``key`` names an agency merged away by the reform, else ``key``."""
+    """The successor's key when ``key`` names an agency merged away by the reform, else ``key``.
+
+    The predecessor's name is replaced by the successor's, anything before it kept
+    (``unknown:澄湖市工商行政管理局`` -> ``unknown:澄湖市市场监督管理局``).
+    """
     if not key:
         return key
     region, _, org = key.partition(":")
-    lin = lineages().get(org)
+    lin = _lineage_of(org)
     if lin is None or (lin.last_year is not None and year is not None and year > lin.last_year):
         return key
     if lin.levels:
         lvl = level or region_level(region if region != UNKNOWN_REGION else None)
         if lvl not in lin.levels:
             return key
-    return f"{region}:{lin.successor}"
+    return f"{region}:{org[: len(org) - len(lin.predecessor)]}{lin.successor}"
 
 
 def keys_for(meta: Meta) -> AgencyKeys:

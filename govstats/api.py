@@ -32,13 +32,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
+from .dataset import OUTPUT_TABLES
 from .errors import InputMissing
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-TABLES = ("reports", "values", "checks", "harmonized", "manifest")
+TABLES = OUTPUT_TABLES
 ENV = "GOVSTATS_DATA"
 _PROCESSED = Path("data") / "processed"
 

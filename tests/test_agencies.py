@@ -53,6 +53,8 @@ def test_a_meta_key_is_made_canonical():
     ("江苏省知识产权局", 2017, "province", "320000:知识产权局"),  # provincial offices were not merged
     ("酒泉市工商局", 2021, "city", "620900:工商行政管理局"),  # after the reform: no lineage
     ("南通市海门区市场监督管理局", 2023, "county", "320614:市场监督管理局"),
+    ("澄湖市工商行政管理局", 2016, None, "unknown:澄湖市市场监督管理局"),  # a place the gazetteer does not know
+    ("望川县环保局", 2016, None, "unknown:望川县生态环境局"),
 ])
 def test_lineage_follows_market_regulation_through_the_reform(name, year, level, expected):
     assert keys_for(meta(name, year, level=level)).lineage_key == expected

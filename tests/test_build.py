@@ -17,10 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from govstats.dataset import build
-from govstats.dataset.cache import CACHE_DIR, source_digest
+from govstats.dataset.cache import CACHE_DIR
 from govstats.dataset.files import BuildLocked, build_lock
-from govstats.dataset.pipeline import CRASHED, STATE_FILE
+from govstats.dataset.parallel import CRASHED
+from govstats.dataset.pipeline import STATE_FILE
 from govstats.dataset.schema import OUTPUTS
+from govstats.dataset.version import source_digest
 from tests.fixtures.build import fakeparse
 from tests.fixtures.build.fakeparse import HONGZE, JIUQUAN_QTS, write
 
@@ -247,9 +249,9 @@ def test_inputs_several_roots_include_patterns_and_the_lock(tmp_path):
 
 BUILD_SCRIPT = """
 import json, sys
-from govstats.dataset import build, pipeline
+from govstats.dataset import build, parallel
 from tests.fixtures.build import fakeparse
-pipeline.FLUSH_REPORTS = 4
+parallel.FLUSH_REPORTS = 4
 s = build([sys.argv[1]], sys.argv[2], parser=fakeparse.parse, jobs=2)
 print(json.dumps({"parsed": s.parsed, "files": s.files, "ok": s.statuses["ok"]}))
 """

@@ -53,6 +53,8 @@ from typing import Any
 DEFAULT_RAW = "data/raw"
 DEFAULT_OUT = "data/processed"
 DEFAULT_TIMEOUT = 120.0
+#: the output tables (``<name>.parquet`` in OUT), in the order they are renamed into place
+OUTPUT_TABLES = ("reports", "values", "checks", "harmonized", "manifest")
 
 from .commands import register_cli  # noqa: E402  (light: argparse only)
 
@@ -69,4 +71,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["BuildSummary", "DEFAULT_OUT", "DEFAULT_RAW", "DEFAULT_TIMEOUT", "build", "register_cli"]
+__all__ = ["BuildSummary", "DEFAULT_OUT", "DEFAULT_RAW", "DEFAULT_TIMEOUT", "OUTPUT_TABLES", "build", "register_cli"]

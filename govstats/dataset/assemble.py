@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .. import harmonize as hz
@@ -162,14 +161,4 @@ def assemble(files: list[InputFile], cache: Cache, cached: set[str], uncached: d
     return Assembled(Counter(manifest["status"]), n_values, n_failed, warnings)
 
 
-def previous_hashes(manifest_path: str) -> dict[tuple[str, int, int], str]:
-    """(source_path, size, mtime_ns) -> sha256 from an earlier manifest (empty when unreadable)."""
-    try:
-        t = pq.read_table(manifest_path, columns=["source_path", "size", "mtime_ns", "sha256"])
-    except (OSError, pa.ArrowException):  # no or unreadable manifest: hash everything
-        return {}
-    d = t.to_pydict()
-    return {(p, s, m): h for p, s, m, h in zip(d["source_path"], d["size"], d["mtime_ns"], d["sha256"]) if h and s is not None and m is not None}
-
-
-__all__ = ["Assembled", "assemble", "previous_hashes"]
+__all__ = ["Assembled", "assemble"]

@@ -7,15 +7,13 @@ without it (a build killed while writing) is ignored and removed. Parts are writ
 a build killed at any moment keeps every part finished before, and the next build parses only what
 is missing. When a sha256 is in several parts, the newest part wins.
 
-The parser version hashes the govstats version, the package's source files and every codebook /
-data CSV: any change to the parser or its data invalidates the cache (old versions are removed after
-the next successful build). ``compact`` rewrites the live rows into few parts when parts pile up or
+The parser version (``govstats.dataset.version``) hashes the govstats version, the package's source
+files and every codebook / data CSV: any change to the parser or its data invalidates the cache (old
+versions are removed after the next successful build). ``compact`` rewrites the live rows into few parts when parts pile up or
 hold many results of inputs that are gone.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
 import shutil
 import time
@@ -27,43 +25,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .. import __version__
 from .files import atomic_path
 from .schema import PARSED, PART_CHECKS, PART_VALUES, TableSchema
-from .worker import ChunkResult, Parser
+from .worker import ChunkResult
 
 CACHE_DIR = ".cache"
 KINDS: dict[str, TableSchema] = {"values": PART_VALUES, "checks": PART_CHECKS, "parsed": PARSED}
 #: compaction: more parts than this, or more dead than live results
 MAX_PARTS = 48
 COMPACT_ROWS = 200_000  # values rows per compacted part
-
-
-PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def source_digest(pkg: Path = PACKAGE) -> str:
-    """Hash of the version, the package's Python sources and its codebook / data CSV files."""
-    h = hashlib.sha256(__version__.encode())
-    for p in sorted(list(pkg.rglob("*.py")) + list(pkg.rglob("*.csv"))):
-        if "__pycache__" in p.parts:
-            continue
-        h.update(str(p.relative_to(pkg)).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def _package_digest() -> str:
-    return source_digest(PACKAGE)
-
-
-def parser_version(parser: Optional[Parser] = None) -> str:
-    """``<govstats version>+<digest>``: what produced a cached result."""
-    h = hashlib.sha256(_package_digest().encode())
-    if parser is not None:
-        h.update(f"{parser.__module__}.{parser.__qualname__}".encode())
-    return f"{__version__}+{h.hexdigest()[:12]}"
 
 
 @dataclass
@@ -184,4 +154,4 @@ class Cache:
                 shutil.rmtree(d, ignore_errors=True)
 
 
-__all__ = ["CACHE_DIR", "Cache", "parser_version", "source_digest"]
+__all__ = ["CACHE_DIR", "Cache"]

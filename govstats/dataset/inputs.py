@@ -24,7 +24,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Iterable, Optional, Sequence
 
 from ..errors import InputMissing
@@ -145,6 +145,19 @@ def hash_files(files: Iterable[InputFile], known: Optional[dict[StatKey, str]] =
     return n
 
 
+def previous_hashes(manifest: Path) -> dict[StatKey, str]:
+    """(source_path, size, mtime_ns) -> sha256 from an earlier manifest (empty when there is none)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        t = pq.read_table(manifest, columns=["source_path", "size", "mtime_ns", "sha256"]).to_pydict()
+    except (OSError, pa.ArrowException):  # no or unreadable manifest: hash everything
+        return {}
+    rows = zip(t["source_path"], t["size"], t["mtime_ns"], t["sha256"])
+    return {(p, s, m): h for p, s, m, h in rows if h and s is not None and m is not None}
+
+
 def mark_duplicates(files: Iterable[InputFile]) -> None:
     """A file with the content of an earlier one is skipped as its duplicate."""
     first: dict[str, str] = {}
@@ -157,4 +170,5 @@ def mark_duplicates(files: Iterable[InputFile]) -> None:
             first[f.sha256] = f.source_path
 
 
-__all__ = ["InputFile", "hash_files", "is_synthetic", "mark_duplicates", "report_id", "sha256_file", "walk"]
+__all__ = ["InputFile", "hash_files", "is_synthetic", "mark_duplicates", "previous_hashes", "report_id", "sha256_file",
+           "walk"]

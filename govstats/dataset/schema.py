@@ -119,10 +119,8 @@ HARMONIZED = TableSchema("harmonized", (
     ("parts", STR), ("edition", STR), ("report_id", STR), ("synthetic", BOOL),
 ))
 
-#: output file stem -> schema, in the order they are replaced
-OUTPUTS: dict[str, TableSchema] = {
-    "reports": REPORTS, "values": VALUES, "checks": CHECKS, "harmonized": HARMONIZED, "manifest": MANIFEST,
-}
+#: output table name -> schema (``govstats.dataset.OUTPUT_TABLES``)
+OUTPUTS: dict[str, TableSchema] = {s.name: s for s in (REPORTS, VALUES, CHECKS, HARMONIZED, MANIFEST)}
 
 _MAPPER = {I64: pd.Int64Dtype(), F64: pd.Float64Dtype(), BOOL: pd.BooleanDtype()}
 

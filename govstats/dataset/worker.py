@@ -126,12 +126,19 @@ def _failure(task: Task, status: str, error: str, seconds: float, version: str) 
             "parser_version": version}
 
 
-def parse_one(task: Task, parser: Parser, version: str, timeout: Optional[float]) -> tuple[dict, list[dict], list[dict]]:
-    """Parse one input; every outcome (success, bad input, bug, timeout) is a parsed row."""
+def default_parser() -> Parser:
+    from ..parse import parse_file
+
+    return parse_file
+
+
+def parse_one(task: Task, parser: Optional[Parser], version: str, timeout: Optional[float]) -> tuple[dict, list[dict], list[dict]]:
+    """Parse one input (``parser`` None: ``govstats.parse.parse_file``); every outcome (success,
+    bad input, bug, timeout) is a parsed row."""
     t0 = time.perf_counter()
     try:
         with _Deadline(timeout):
-            result = parser(task.path)
+            result = (parser or default_parser())(task.path)
         return _rows(task, result, time.perf_counter() - t0, version)
     except GovstatsError as e:
         return _failure(task, e.status, str(e), time.perf_counter() - t0, version), [], []
@@ -143,7 +150,7 @@ def parse_one(task: Task, parser: Parser, version: str, timeout: Optional[float]
         return _failure(task, "failed", f"internal error: {type(e).__name__}: {e}", time.perf_counter() - t0, version), [], []
 
 
-def parse_chunk(tasks: Sequence[Task], parser: Parser, version: str, timeout: Optional[float]) -> ChunkResult:
+def parse_chunk(tasks: Sequence[Task], parser: Optional[Parser], version: str, timeout: Optional[float]) -> ChunkResult:
     """Parse a chunk of inputs (in a worker process) into the three tables of a cache part."""
     parsed: list[dict] = []
     values: list[dict] = []

@@ -1,0 +1,178 @@
+"""Parsing the inputs a build needs, in a process pool, into the cache.
+
+A worker process that dies (segfault, out-of-memory kill) breaks the pool: the chunks that were
+running are retried file by file, each file alone, and a file that kills a worker on its own is
+``failed`` (``CRASHED``); such failures are not cached, so the next build tries again. If workers
+die before a single result came back, the pool itself is unusable and the build stops
+(``WorkersFailed``). Results are buffered and written as cache parts every ``FLUSH_REPORTS``
+results or ``FLUSH_SECONDS``, so a killed build keeps most of its work.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+import time
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Callable, Optional
+
+import pyarrow as pa
+
+from ..errors import GovstatsError
+from .cache import Cache
+from .inputs import InputFile
+from .worker import ChunkResult, Parser, Task, init_worker, parse_chunk
+
+#: a cache part is written every FLUSH_REPORTS results or FLUSH_SECONDS, whichever comes first
+FLUSH_REPORTS = 1000
+FLUSH_SECONDS = 10.0
+MAX_CHUNK = 32
+CRASHED = "worker process died while parsing this file (crash or out of memory)"
+
+
+class WorkersFailed(GovstatsError):
+    """The worker processes cannot run at all (not a problem of one input)."""
+
+
+class _Buffer:
+    """Chunk results waiting to be written as one cache part."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache, self.chunks, self.reports, self.since = cache, [], 0, time.monotonic()
+
+    def add(self, result: ChunkResult) -> None:
+        self.chunks.append(result)
+        self.reports += result.parsed.num_rows
+        if self.reports >= FLUSH_REPORTS or time.monotonic() - self.since >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.chunks:
+            merged = (pa.concat_tables([getattr(c, k) for c in self.chunks]) for k in ("parsed", "values", "checks"))
+            self.cache.write(ChunkResult(*merged))
+        self.chunks, self.reports, self.since = [], 0, time.monotonic()
+
+
+def _chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
+    size = max(1, min(MAX_CHUNK, len(tasks) // (jobs * 8)))
+    return [tasks[i : i + size] for i in range(0, len(tasks), size)]
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Workers forked on Linux: they start at once with the parser already imported, and work when
+    ``__main__`` cannot be re-imported (stdin, some notebook setups); elsewhere the default method."""
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else None)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker)
+
+
+def _failed_row(task: Task, version: str, error: str) -> dict:
+    return {"sha256": task.sha256, "report_id": task.sha256[:16], "status": "failed", "error": error,
+            "n_values": 0, "n_failed_checks": 0, "n_warnings": 0, "warnings": [], "parser_version": version}
+
+
+OnResult = Callable[[list[Task], ChunkResult], None]
+OnFailure = Callable[[Task, str], None]
+
+
+def _run_serial(chunks: list[list[Task]], args: tuple, on_result: OnResult, on_failure: OnFailure) -> None:
+    """``parse_chunk`` in this process; a chunk that raises is retried file by file."""
+    for chunk in chunks:
+        try:
+            on_result(chunk, parse_chunk(chunk, *args))
+        except Exception as e:  # noqa: BLE001 - one bad result must not stop the batch
+            if len(chunk) == 1:
+                on_failure(chunk[0], f"internal error: {type(e).__name__}: {e}")
+            else:
+                _run_serial([[t] for t in chunk], args, on_result, on_failure)
+
+
+def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnResult, on_failure: OnFailure) -> None:
+    """Run ``parse_chunk`` over ``chunks`` in worker processes; survive workers that die.
+
+    Chunks that were running when the pool broke (or whose result raised) are retried file by
+    file, each file alone in the pool, so the one that kills a worker is identified. If workers
+    die before a single result ever came back, the pool itself is unusable: the build stops.
+    """
+    pending: deque[list[Task]] = deque(chunks)
+    suspects: deque[list[Task]] = deque()
+    results = crashes = 0
+    while pending or suspects:
+        with _pool(jobs) as ex:
+            inflight: dict[Future, tuple[list[Task], bool]] = {}
+            broken: list[tuple[list[Task], bool]] = []
+
+            def submit(chunk: list[Task], alone: bool) -> None:
+                try:
+                    inflight[ex.submit(parse_chunk, chunk, *args)] = (chunk, alone)
+                except BrokenProcessPool:
+                    broken.append((chunk, alone))
+
+            try:
+                while (pending or suspects or inflight) and not broken:
+                    if suspects and not inflight:
+                        submit(suspects.popleft(), True)
+                    while not suspects and pending and len(inflight) < 2 * jobs and not broken:
+                        submit(pending.popleft(), False)
+                    done, _ = wait(inflight, return_when=FIRST_COMPLETED) if inflight else (set(), set())
+                    for fut in done:
+                        chunk, alone = inflight.pop(fut)
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            broken.append((chunk, alone))
+                            continue
+                        except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be sent back
+                            if alone or len(chunk) == 1:
+                                on_failure(chunk[0], f"internal error: {type(e).__name__}: {e}")
+                            else:
+                                suspects.extend([t] for t in chunk)
+                            continue
+                        results += 1
+                        on_result(chunk, result)
+            except BaseException:
+                ex.shutdown(wait=False, cancel_futures=True)
+                raise
+            broken += list(inflight.values())
+        for chunk, alone in broken:
+            if alone:
+                crashes += 1
+                if results == 0 and crashes >= 3:
+                    raise WorkersFailed("worker processes die before parsing anything; try --jobs 1")
+                on_failure(chunk[0], CRASHED)
+            else:
+                suspects.extend([t] for t in chunk)
+
+
+def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optional[Parser], version: str,
+           timeout: Optional[float], progress: bool) -> dict[str, dict]:
+    """Parse ``todo`` into the cache; return the parsed rows of files that broke the machinery
+    (worker died, result unusable), which are kept out of the cache so the next build retries them."""
+    from tqdm import tqdm
+
+    tasks = [Task(f.abspath, f.sha256) for f in todo if f.sha256]
+    failed: dict[str, dict] = {}
+    buffer = _Buffer(cache)
+    bar = tqdm(total=len(tasks), unit="file", disable=not progress, file=sys.stderr, smoothing=0.1)
+    args = (parser, version, timeout)
+
+    def on_result(chunk: list[Task], result: ChunkResult) -> None:
+        buffer.add(result)
+        bar.update(len(chunk))
+
+    def on_failure(task: Task, error: str) -> None:
+        failed[task.sha256] = _failed_row(task, version, error)
+        bar.update(1)
+
+    try:
+        if jobs <= 1:
+            _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
+        else:
+            _run_pool(_chunks(tasks, jobs), jobs, args, on_result, on_failure)
+    finally:
+        buffer.flush()  # also on Ctrl-C: what was parsed stays cached
+        bar.close()
+    return failed
+
+
+__all__ = ["CRASHED", "FLUSH_REPORTS", "FLUSH_SECONDS", "WorkersFailed", "parse_inputs"]
