@@ -389,6 +389,16 @@ def indicator_series(values: pd.DataFrame, indicators: IndicatorSpec = None,
     return v[cols].sort_values(["agency_key", "indicator", "year"], kind="stable").reset_index(drop=True)
 
 
+def indicator_groups(series: Optional[pd.DataFrame] = None) -> dict[str, list[str]]:
+    """Indicator codes by codebook group, in codebook order; with ``series``, only codes stated in it."""
+    stated = None if series is None else set(series.loc[series["value"].notna(), "indicator"])
+    out: dict[str, list[str]] = {}
+    for code, ind in _indicators().items():
+        if stated is None or code in stated:
+            out.setdefault(ind.group, []).append(code)
+    return out
+
+
 def indicator_table(series: pd.DataFrame) -> pd.DataFrame:
     """Wide view of :func:`indicator_series` for one agency: one row per indicator, one column per year."""
     if not len(series):
@@ -459,6 +469,25 @@ def peer_groups(reports: pd.DataFrame, by: Sequence[str] = ("level", "province",
     r = r.assign(peer_group=group)
     size = r.groupby("peer_group")["agency_key"].transform("nunique")
     return r.assign(peer_size=size.astype("int64"))
+
+
+def filter_agencies(frame: pd.DataFrame, region: Optional[str] = None, kind: Optional[str] = None) -> pd.DataFrame:
+    """Rows of agencies in ``region`` (a province, city or county name, or part of the agency name)
+    and of ``kind`` (:func:`agency_kind`, abbreviations allowed: 市场监管局 = 市场监督管理局). None = any."""
+    f = _with_agency_key(frame)
+    mask = pd.Series(True, index=f.index)
+    if region:
+        cols = [c for c in ("province", "city", "county") if c in f.columns]
+        hit = f["agency"].str.contains(region, regex=False).fillna(False).astype(bool)
+        for c in cols:
+            hit |= (f[c] == region).fillna(False).astype(bool)
+        mask &= hit
+    if kind:
+        wanted = agency_kind(kind) or kind
+        pairs = f[["agency", "agency_key"]].drop_duplicates()
+        kinds = {k: agency_kind(a, k) for a, k in zip(pairs["agency"], pairs["agency_key"])}
+        mask &= f["agency_key"].map(kinds).eq(wanted).fillna(False).astype(bool)
+    return f[mask]
 
 
 def peers(reports: pd.DataFrame, agency_key: str, by: Sequence[str] = ("level", "province", "agency_kind")) -> pd.DataFrame:
@@ -534,6 +563,7 @@ __all__ = [
     "match_indicators", "is_modern", "pick_values", "attach_reports", "add_shares",
     "aggregate_counts", "outcome_counts", "legacy_reports", "harmonized_outcome_counts", "crosswalk_judgements",
     "channel_counts", "review_litigation", "indicator_series", "indicator_table",
-    "request_volumes", "requests_by_applicant", "agency_kind", "peer_groups", "peers", "check_summary",
+    "indicator_groups", "request_volumes", "requests_by_applicant", "agency_kind", "peer_groups", "peers",
+    "filter_agencies", "check_summary",
     "failed_checks", "manifest_summary", "coverage_by_edition", "values_per_report",
 ]

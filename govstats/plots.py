@@ -281,7 +281,10 @@ def no_data_figure(lang: str = "zh", title: Optional[str] = None, detail: Option
 
 def save_figure(fig: Figure, out_dir: str | Path, name: str, formats: Sequence[str] = ("png", "svg"),
                 dpi: int = 150) -> list[Path]:
-    """Write ``fig`` as ``out_dir/name.png`` and ``.svg`` (directories created); return the paths."""
+    """Write ``fig`` as ``out_dir/name.png`` and ``.svg`` (directories created); return the paths.
+
+    The layout is solved once, at the first file: later files and the notebook display reuse it.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", name).strip("_") or "figure"
@@ -289,6 +292,7 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str, formats: Sequence[s
     for fmt in formats:
         p = out / f"{stem}.{fmt}"
         fig.savefig(p, dpi=dpi, format=fmt)
+        fig.set_layout_engine("none")
         paths.append(p)
     return paths
 
@@ -395,6 +399,7 @@ def _distribution(counts: pd.DataFrame, kind: str, categories: Sequence[str], by
     _check_lang(lang)
     if not len(counts) or counts["count"].notna().sum() == 0:
         return no_data_figure(lang, title, table=table)
+    counts = counts.assign(**{by: counts[by].astype(object).where(counts[by].notna(), text("unknown", lang))})
     agg = an.aggregate_counts(counts, [by])
     cats = _present_categories(agg, categories)
     shares = _wide(agg, by, "share", cats)
@@ -578,11 +583,21 @@ def _draw_lines(ax: Axes, frame: pd.DataFrame, hue: str, hue_label: str, lang: s
             if len(old):
                 ax.plot(old["year"].astype(float), old["value"].astype(float), linestyle="none", marker="o",
                         markersize=4.5, markerfacecolor="white", markeredgecolor=col)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _year_axis(ax, frame["year"])
     ax.grid(color="#E5E5E5", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def _year_axis(ax: Axes, years: pd.Series, max_ticks: int = 12) -> None:
+    """Whole years only, at most ``max_ticks`` of them (every year when there are few)."""
+    ys = sorted({int(y) for y in years.dropna()})
+    if not ys:
+        return
+    step = -(-(ys[-1] - ys[0] + 1) // max_ticks)
+    ax.set_xticks(range(ys[0], ys[-1] + 1, step))
+    ax.set_xlim(ys[0] - 0.5, ys[-1] + 0.5)
 
 
 def _form_change_line(ax: Axes, years: pd.Series, lang: str) -> None:
@@ -633,7 +648,7 @@ def indicator_over_years(series: pd.DataFrame, indicator: str, lang: str = "zh",
 
 
 def indicator_panels(series: pd.DataFrame, lang: str = "zh", indicators: an.IndicatorSpec = None, ncols: int = 4,
-                     max_panels: int = 24, title: Optional[str] = None) -> Figure:
+                     title: Optional[str] = None) -> Figure:
     """Small multiples: every stated indicator of ``series`` (usually one agency) over the years."""
     _check_lang(lang)
     s = series[an.match_indicators(series["indicator"], indicators) & series["value"].notna()] if len(series) else series
@@ -641,7 +656,7 @@ def indicator_panels(series: pd.DataFrame, lang: str = "zh", indicators: an.Indi
     if not len(s):
         return no_data_figure(lang, title, table="values.parquet")
     order = {c: i for i, c in enumerate(_indicators())}
-    codes = sorted(s["indicator"].unique(), key=lambda c: order.get(c, len(order)))[:max_panels]
+    codes = sorted(s["indicator"].unique(), key=lambda c: order.get(c, len(order)))
     nrows = -(-len(codes) // ncols)
     notes = [text("note_legacy_points", lang)] if "edition" in s.columns and (s["edition"] == "legacy").any() else []
     fig, body = _frame(10, 1.0 + 1.9 * nrows, title, lang, "values.parquet", notes, is_synthetic(s))
@@ -654,7 +669,7 @@ def indicator_panels(series: pd.DataFrame, lang: str = "zh", indicators: an.Indi
         heading = _wrap(name, 26 if lang == "zh" else 30)
         ax.set_title("\n".join(heading[:2]) + (f" ({unit})" if unit else ""), fontsize=7.5, loc="left")
         ax.tick_params(labelsize=7)
-        ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
+        _year_axis(ax, years, max_ticks=6)
         _value_axis(ax, s.loc[s["indicator"] == code, "value"], unit, nbins=4)
     for ax in axes[len(codes):]:
         ax.set_visible(False)
@@ -696,9 +711,10 @@ def agency_profile(values: pd.DataFrame, reports: pd.DataFrame, agency_key: str,
     if req["value"].notna().any():
         _draw_lines(ax_req, req, "measure", "measure", lang, colors=palette("measure"),
                     labels={m: label("measure", m, lang) for m in an.REQUEST_VOLUMES})
+        _crowded_years(ax_req, len(years))
         ax_req.set_ylabel(text("count", lang))
         ax_req.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax_req.set_xlim(min(years) - 0.5, max(years) + 0.5)
+        _year_axis(ax_req, pd.Series(years))
         ax_req.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:
         _empty_axes(ax_req, lang)
@@ -728,9 +744,16 @@ def _profile_shares(ax: Axes, counts: pd.DataFrame, kind: str, categories: Seque
     crosswalk = (agg.groupby("year")["crosswalk"].any().reindex(years).fillna(False).to_numpy(bool)
                  if "crosswalk" in agg.columns else ())
     _stacked(ax, shares, kind, lang, vertical=True, share=True, hatched=crosswalk)
+    _crowded_years(ax, len(years))
     ax.set_ylabel(text("share", lang))
     handles = [Patch(facecolor=color(kind, c), label=label(kind, c, lang)) for c in cats]
     ax.legend(handles=handles, fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+
+
+def _crowded_years(ax: Axes, n: int, limit: int = 6) -> None:
+    """Slant the year labels of a half-width panel when there are more than ``limit``."""
+    if n > limit:
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
 
 
 def _draw_review_by_year(ax: Axes, rl: pd.DataFrame, lang: str) -> None:
@@ -748,6 +771,7 @@ def _draw_review_by_year(ax: Axes, rl: pd.DataFrame, lang: str) -> None:
         bars = ax.bar(x, np.nan_to_num(vals), width, color=_series_color(j), label=label("procedure", proc, lang))
         ax.bar_label(bars, labels=["" if np.isnan(v) else f"{int(v)}" for v in vals], fontsize=7)
     ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
+    _crowded_years(ax, len(years))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(text("cases", lang))
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -825,7 +849,7 @@ def _draw_coverage(fig: SubFigure, ax: Axes, cov: pd.DataFrame, lang: str) -> No
 def _draw_checks(ax: Axes, problem: pd.DataFrame, lang: str) -> None:
     pos = np.arange(len(problem))
     left = np.zeros(len(problem))
-    for status in ("fail", "uncertain"):
+    for status in [s for s in an.PROBLEM_STATUSES if problem[s].sum() > 0]:
         vals = problem[status].to_numpy(dtype=float)
         ax.barh(pos, vals, left=left, color=color("check_status", status), label=label("check_status", status, lang))
         left += vals
