@@ -120,40 +120,18 @@ def candidate_texts(row: Row, book: LabelBook, use_context: bool = True) -> list
         out += [(t, OUTER_WEIGHT, True) for t in own[:-1]]  # outer cells: group labels, like neighbours
     if not use_context:
         return out
+    # neighbouring label-only lines: up to two before and two after, joined around the own label
     p = [t for t in prev if not _is_heading(t, book)][-2:]
     n = [c.text for c in row.next_ctx[:2]]
-    w = CONTEXT_WEIGHT
-    if own:
-        o = own[-1]
-        if p:
-            out.append((p[-1] + o, w, True))
-        if n:
-            out.append((o + n[0], w, True))
-        if p and n:
-            out.append((p[-1] + o + n[0], w, True))
-        if len(p) == 2:
-            out.append((p[0] + p[1] + o, w * OUTER_WEIGHT, True))
-            if n:
-                out.append((p[0] + p[1] + o + n[0], w * OUTER_WEIGHT, True))
-        if len(n) == 2:
-            out.append((o + n[0] + n[1], w * OUTER_WEIGHT, True))
-        return out
-    if n:
-        out.append((n[0], w, True))
-        out += [(s, w, True) for s in _suffixes(n[0])]
-    if p:
-        out.append((p[-1], w, True))
-        out += [(s, w, True) for s in _suffixes(p[-1])]
-    if p and n:
-        out.append((p[-1] + n[0], w, True))
-    if len(n) == 2:
-        out.append((n[0] + n[1], w * OUTER_WEIGHT, True))
-    if len(p) == 2:
-        out.append((p[0] + p[1], w * OUTER_WEIGHT, True))
-        if n:
-            out.append((p[0] + p[1] + n[0], w * OUTER_WEIGHT, True))
-    if p and len(n) == 2:
-        out.append((p[-1] + n[0] + n[1], w * OUTER_WEIGHT, True))
+    o = own[-1] if own else ""
+    for before in range(len(p) + 1):
+        for after in range(len(n) + 1):
+            if before == after == 0:
+                continue
+            weight = CONTEXT_WEIGHT * (OUTER_WEIGHT if before > 1 or after > 1 else 1.0)
+            out.append(("".join(p[len(p) - before :]) + o + "".join(n[:after]), weight, True))
+    if not own:  # a neighbouring line may carry a letter of a vertical group label: "本 3.危及…"
+        out += [(s, CONTEXT_WEIGHT, True) for t in (n[:1] + p[-1:]) for s in _suffixes(t)]
     return out
 
 

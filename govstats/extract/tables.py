@@ -42,7 +42,6 @@ from .cells import BLANK, CellValue, parse_cell, unit_info
 from .labels import HeaderToken, LabelBook, canon, header_book, label_books
 from .rows import Match, Row, align, attach_context, row_matches, split_row
 
-TABLE_KINDS = ("sec2", "sec3", "sec4", "legacy")
 #: minimum score for a Section 二 row label
 SEC2_MIN = 0.8
 #: minimum score for a legacy row matched out of the expected order
@@ -59,7 +58,6 @@ def extract_tables(doc: Document, grids: list[Grid], meta: Meta) -> tuple[list[V
                 reader.feed(split_row(cells))
         except Exception as e:  # odd content must never stop the parse: report it and go on
             trouble.append(f"a {grid.source} table at {grid.start} was not fully read ({type(e).__name__}: {e})")
-    reader.close()
     values, warnings = _dedupe(reader.tables)
     return values, trouble + warnings
 
@@ -110,9 +108,6 @@ class _Reader:
                 if toks and self._tokens(joined, toks):
                     return k
         return 0
-
-    def close(self) -> None:
-        self.current = None
 
     def _open(self, kind: str) -> None:
         prev = self.current
@@ -265,8 +260,9 @@ class _Sec2(_Table):
 
 
 @dataclass
-class _Sec3(_Table):
-    kind: str = "sec3"
+class _ColumnTable(_Table):
+    """A table whose columns are the leaves of a multi-level header (Sections 三 and 四)."""
+
     tokens: list[HeaderToken] = field(default_factory=list)
     token_texts: list[str] = field(default_factory=list)
 
@@ -275,6 +271,25 @@ class _Sec3(_Table):
         self.tokens.extend(_merge_tokens(toks))
         self.token_texts.append(text)
 
+    def columns(self, n_values: int) -> Optional[list[tuple[str, ...]]]:
+        """Column paths for rows of ``n_values`` cells: by the header; the form's own columns
+        only when the header cannot be read (PDF text) and the rows fit them; else None + warning."""
+        leaves = _flatten(self.tokens)
+        paths = [p for p, _ in leaves]
+        if paths and len(paths) == n_values and all(_is_leaf_key(self.kind, p) for p in paths):
+            return paths
+        standard = list(header_book().standard_leaves(self.kind))
+        if n_values == len(standard) and all(std for _, std in leaves):
+            return standard
+        header = " ".join(self.token_texts)
+        self.warn(f"header columns {[p[-1] for p in paths]} ({header!r}) do not fit rows of {n_values} values; table not read")
+        return None
+
+
+@dataclass
+class _Sec3(_ColumnTable):
+    kind: str = "sec3"
+
     def restart_on_start(self, toks: list[HeaderToken]) -> bool:
         return any(r.is_data for r in self.rows) and any(t.mode == "contains" for t in toks)
 
@@ -282,7 +297,8 @@ class _Sec3(_Table):
         data = attach_context(self.rows)
         if not data:
             return
-        columns = _resolve_columns(self, "sec3", data)
+        widths = Counter(len(r.values) for r in data if r.values)
+        columns = self.columns(widths.most_common(1)[0][0] if widths else 0)
         if columns is None:
             return
         applicants = [path[-1] for path in columns]
@@ -305,14 +321,8 @@ class _Sec3(_Table):
 
 
 @dataclass
-class _Sec4(_Table):
+class _Sec4(_ColumnTable):
     kind: str = "sec4"
-    tokens: list[HeaderToken] = field(default_factory=list)
-    token_texts: list[str] = field(default_factory=list)
-
-    def header(self, text: str, toks: list[HeaderToken]) -> None:
-        self.tokens.extend(_merge_tokens(toks))
-        self.token_texts.append(text)
 
     def add(self, row: Row) -> None:
         if row.is_data:
@@ -332,13 +342,13 @@ class _Sec4(_Table):
         cells = self._cells()
         if not cells:
             return
-        columns = _resolve_columns(self, "sec4", self.rows, n_values=len(cells))
+        columns = self.columns(len(cells))
         if columns is None:
             return
         evidence = " | ".join(c.text for c in cells)
         for path, cell in zip(columns, cells):
             indicator = f"{path[-2]}.{path[-1]}"
-            label = " ".join(_SEC4_NAMES.get(k, k) for k in path)
+            label = " ".join(_header_name("sec4", k) for k in path)
             self.values.append(_value(indicator, cell, label=label, evidence=evidence, table="sec4"))
 
 
@@ -375,7 +385,7 @@ class _Legacy(_Table):
             several = several or len(values) > n_value_cols
             cell = values[0] if values else None
             unit = unit_info(unit_cell.text) if unit_cell is not None else None
-            if m is None or m.entry.role == "extra" or not m.entry.indicator:
+            if m is None or m.entry.indicator in ("", "extra"):
                 label = m.label if m is not None else _row_label(r)
                 if not label:
                     self.warn(f"values without a row label ignored: {r.text()}")
@@ -402,20 +412,15 @@ class _Legacy(_Table):
 
 
 _BUILDERS = {"sec2": _Sec2, "sec3": _Sec3, "sec4": _Sec4, "legacy": _Legacy}
-_SEC4_NAMES = {
-    "review": "行政复议",
-    "litigation": "行政诉讼",
-    "litigation.direct": "未经复议直接起诉",
-    "litigation.after_review": "复议后起诉",
-    "upheld": "结果维持",
-    "corrected": "结果纠正",
-    "other": "其他结果",
-    "pending": "尚未审结",
-    "total": "总计",
-}
 
 
 # --------------------------------------------------------------------------- columns
+@functools.lru_cache(maxsize=None)
+def _header_name(kind: str, key: str) -> str:
+    """The form's header text of a column-tree key (行政复议, 结果维持 …)."""
+    return next((t.token for t in header_book().tokens if t.kind == kind and t.key == key), key)
+
+
 def _merge_tokens(toks: list[HeaderToken]) -> list[HeaderToken]:
     """Tokens of one header cell: those with a key, the same key merged (parents united)."""
     keyed = [t for t in toks if t.key]
@@ -504,24 +509,6 @@ def _tree(kind: str) -> _Tree:
     return _Tree(depth, frozenset(p for ps in decl.values() for p in ps))
 
 
-def _resolve_columns(table: _Table, kind: str, rows: list[Row], n_values: Optional[int] = None) -> Optional[list[tuple[str, ...]]]:
-    """Columns of a Section 三/四 table: by header; the official ones only when the header is unreadable."""
-    tokens: list[HeaderToken] = getattr(table, "tokens")
-    leaves = _flatten(tokens)
-    if n_values is None:
-        counts = Counter(len(r.values) for r in rows if r.values)
-        n_values = counts.most_common(1)[0][0] if counts else 0
-    standard = list(header_book().standard_leaves(kind))
-    paths = [p for p, _ in leaves]
-    if paths and len(paths) == n_values and all(_is_leaf_key(kind, p) for p in paths):
-        return paths
-    if n_values == len(standard) and all(std for _, std in leaves):
-        return standard
-    header = " ".join(getattr(table, "token_texts"))
-    table.warn(f"header columns {[p[-1] for p in paths]} ({header!r}) do not fit rows of {n_values} values; table not read")
-    return None
-
-
 def _is_leaf_key(kind: str, path: tuple[str, ...]) -> bool:
     """A complete column path: Section 三 an applicant, Section 四 an indicator."""
     if kind == "sec3":
@@ -543,6 +530,7 @@ def _chunk_rows(table: _Table, data: list[Row], ncols: int, book: LabelBook) -> 
         if ncols and n > ncols and n % ncols == 0:
             k = n // ncols
             chunks = [Row(r.labels if i == 0 else [], r.values[i * ncols : (i + 1) * ncols], None, r.cells) for i in range(k)]
+            chunks[0].prev_ctx, chunks[-1].next_ctx = r.prev_ctx, r.next_ctx
             group = next((e for e in book.exact(r.labels[-1].text) if e.role == "group"), None) if r.labels else None
             kids = book.children.get(group.indicator, []) if group else []
             if group and len(kids) == k:
