@@ -371,3 +371,13 @@ def test_specs_strategy_draws_consistent_specs():
         assert synth.render(spec)
 
     check()
+
+
+def test_random_regions_survive_the_traditional_round_trip():
+    import opencc
+
+    there, back = opencc.OpenCC("s2twp"), opencc.OpenCC("tw2sp")
+    for seed in range(150):
+        meta = synth.random_spec(seed, script="traditional").meta
+        for name in (meta["province"], meta["city"], meta["county"]):
+            assert name is None or back.convert(there.convert(name)) == name, name

@@ -140,10 +140,18 @@ _DEPARTMENTS_NEW = ("人民政府", "人民政府办公室", "市场监督管理
 
 @functools.lru_cache(maxsize=1)
 def _regions() -> tuple[dict[str, str], ...]:
+    """Cities and counties (not of the municipalities) whose names survive the machine round trip
+    zh-CN -> zh-TW -> zh-CN (OpenCC turns e.g. 蚌埠 into 蚌端口, 澄江 into 澂江), so the meta truth of
+    a traditional-script report stays recoverable."""
+    import opencc
+
     with resources.files("govstats.data").joinpath("gazetteer.csv").open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["level"] in ("city", "county")
                 and r["province_id"][:2] not in _MUNICIPAL and (r["level"] == "city" or r["city"])]
-    return tuple(rows)
+    names = sorted({r[k] for r in rows for k in ("name", "city", "province") if r[k]})
+    round_trip = opencc.OpenCC("tw2sp").convert(opencc.OpenCC("s2twp").convert("\n".join(names))).split("\n")
+    keep = {a for a, b in zip(names, round_trip) if a == b} | {""}
+    return tuple(r for r in rows if {r["name"], r["city"], r["province"]} <= keep)
 
 
 @functools.lru_cache(maxsize=32)
