@@ -413,15 +413,11 @@ class _Scan:
 
     def subject(self, indicator: str, start: int) -> tuple[bool, Optional[str]]:
         """(blocked, scope note) for a statement whose trigger starts at ``start``."""
-        subj = self.text[self.sentence(start)[0] : start]
-        for b in self.lex.blockers.get("self", ()):
-            last = None
-            for last in b.rx.finditer(subj):
-                pass
-            if last is not None:
-                subj = subj[last.end() :]
+        subj = self._after_self(self.sentence(start)[0], start)
+        clause = self._after_self(self.clause_start(start), start)
         for b in self.lex.blockers.get("subject", ()):
-            if not b.applies(indicator) or not b.rx.search(subj):
+            # a region named in an earlier clause is an object (我局配合全市工作,共收到…), not the subject
+            if not b.applies(indicator) or not b.rx.search(clause if b.action == "region" else subj):
                 continue
             if b.action == "note" or (b.action == "other_bodies" and self.government is not False):
                 return False, f"scope: {_LEAD_YEAR.sub('', subj).strip(',，')}"
@@ -430,6 +426,17 @@ class _Scan:
             if b.action == "block":
                 return True, None
         return False, None
+
+    def _after_self(self, lo: int, hi: int) -> str:
+        """``text[lo:hi]`` after the last name the report uses for its own agency (我局, 本机关 …)."""
+        subj = self.text[lo:hi]
+        for b in self.lex.blockers.get("self", ()):
+            last = None
+            for last in b.rx.finditer(subj):
+                pass
+            if last is not None:
+                subj = subj[last.end() :]
+        return subj
 
     # ---- trigger choice
     def _rules(self, h: _Hit, side: str) -> list[_Rule]:
@@ -621,12 +628,16 @@ def _zeros(scan: _Scan) -> list[_Found]:
 
 
 def _rank(found: list[_Found]) -> list[Value]:
-    """Per key: best-ranked first (own section, then document order); equal figures kept once."""
+    """Per key: best-ranked first (own section, then document order); equal figures kept once
+    (an exact one rather than an approximate one of the same rank)."""
     by_key: dict[str, list[_Found]] = {}
-    for f in sorted(found, key=lambda f: (f.rank, f.pos, f.value.approximate)):
+    for f in sorted(found, key=lambda f: (f.rank, f.pos)):
         kept = by_key.setdefault(f.value.key(), [])
-        if all(k.value.value != f.value.value for k in kept):
+        same = next((i for i, k in enumerate(kept) if k.value.value == f.value.value), None)
+        if same is None:
             kept.append(f)
+        elif kept[same].value.approximate and not f.value.approximate and kept[same].rank == f.rank:
+            kept[same] = f
     ordered = sorted(by_key.values(), key=lambda fs: fs[0].pos)
     return [f.value for fs in ordered for f in fs]
 

@@ -110,12 +110,12 @@ def _units() -> _Units:
             multipliers[r["token"]] = int(r["factor"])
     units = _alternation(by_kind.get("unit", []) + by_kind.get("money", []))
     mid = _alternation(by_kind["approx_mid"])
-    digit = rf"[\d{_CN_CLASS}]"
+    digit = rf"(?:[\d{_CN_CLASS.replace('万', '')}]|万(?!元))"  # 49万元: 49 in 万元, not 490000 元
     # One run of digits / Chinese numerals (the pattern starts with a character class, so the regex
-    # engine skips other text fast). A run ending in a Chinese character (三, 1.2万) only counts
+    # engine skips other text fast; the look-behind after it drops a 万 that starts 万元). A run ending in a Chinese character (三, 1.2万) only counts
     # before a unit: 一是, 统一, 关注量85.4万 are not counted figures.
     rx = re.compile(
-        rf"(?P<n>{digit}(?:{digit}|,(?=\d{{3}}(?!\d))|\.(?=\d))*)"
+        rf"(?P<n>[\d{_CN_CLASS}](?<!万(?=元))(?:{digit}|,(?=\d{{3}}(?!\d))|\.(?=\d))*)"
         rf"(?:(?<=\d)|(?=(?:{mid})?(?:{units})))"
         rf"(?P<mid>{mid})?(?P<unit>{units})?(?P<post>{_alternation(by_kind['approx_after'])})?"
     )

@@ -1,0 +1,243 @@
+"""Numbers stated in prose: every phrasing family, words for zero, what is never an indicator,
+spans and evidence, table lines left out, ranking of repeated statements."""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from govstats.extract.narrative import extract_narrative
+from govstats.model import Cell, Grid, Meta, Value
+from govstats.normalize import normalize_text
+
+FIXTURES = Path(__file__).parent / "fixtures" / "narrative"
+
+
+def _extract(text: str, agency: str | None = None, table_values: tuple[Value, ...] = ()):
+    doc = normalize_text(text)
+    values, warnings = extract_narrative(doc, Meta(agency=agency), list(table_values))
+    return doc, values, warnings
+
+
+def _first(values: list[Value]) -> dict[str, Value]:
+    out: dict[str, Value] = {}
+    for v in values:
+        out.setdefault(v.key(), v)
+    return out
+
+
+def _positive_cases():
+    lines = [l for l in (FIXTURES / "positive.csv").read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
+    cases: dict[tuple[str, str], dict] = {}
+    for r in csv.DictReader(lines):
+        case = cases.setdefault((r["sentence"], r["agency"]), {"family": r["family"], "expected": {}})
+        if r["key"]:
+            case["expected"][r["key"]] = (float(r["value"]), r["approximate"] == "1", float(r["share"]) if r["share"] else None)
+    return [
+        pytest.param(s, agency, c["expected"], id=f"{c['family']}-{i}") for i, ((s, agency), c) in enumerate(cases.items())
+    ]
+
+
+def _negative_cases():
+    lines = (FIXTURES / "negative.txt").read_text(encoding="utf-8").splitlines()
+    return [pytest.param(l.strip(), id=f"neg-{i}") for i, l in enumerate(lines) if l.strip() and not l.startswith("#")]
+
+
+def test_fixture_sizes():
+    assert len(_negative_cases()) >= 40
+    assert len(_positive_cases()) >= 50
+
+
+@pytest.mark.parametrize("sentence, agency, expected", _positive_cases())
+def test_positive_sentence(sentence, agency, expected):
+    doc, values, _ = _extract(sentence, agency)
+    got = _first(values)
+    assert sorted(got) == sorted(expected)
+    for key, (value, approx, share) in expected.items():
+        v = got[key]
+        assert v.value == pytest.approx(value), key
+        assert v.approximate is approx, key
+        assert v.stated_share == share, key
+        assert v.source == "narrative"
+
+
+@pytest.mark.parametrize("sentence, agency, expected", _positive_cases())
+def test_spans_labels_and_evidence(sentence, agency, expected):
+    doc, values, _ = _extract(sentence, agency)
+    for v in values:
+        printed = re.sub(r"\s+", "", doc.text[v.span[0] : v.span[1]])
+        assert printed == v.raw  # the figure as printed (or the words that say zero)
+        compact_text = re.sub(r"\s+", "", doc.text)
+        assert v.evidence and v.evidence in compact_text
+        assert v.label and v.label in v.evidence
+
+
+@pytest.mark.parametrize("sentence", _negative_cases())
+def test_negative_sentence_states_no_indicator(sentence):
+    _, values, _ = _extract(sentence, agency="广州市市场监督管理局")
+    assert values == [], [(v.key(), v.value, v.label) for v in values]
+
+
+# --------------------------------------------------------------------------- layout of the prose
+def test_lines_wrapped_by_a_pdf_are_joined():
+    text = (
+        "（一）主动公开情况。主要通过政府门户网站主动公开政府文件、通知公告等各类政府信息。2023 年，我区在政\n"
+        "府网站平台主动公开政府信息 1136 条。\n"
+        "（二）依申请公开情况。进一步规范依申请公开流程，畅通依申请公开受理渠道。2023 年全区受理政府信息公开申请 21\n"
+        "件，均在法定期限答复。\n"
+    )
+    doc, values, _ = _extract(text, "淮安市洪泽区人民政府")
+    got = _first(values)
+    assert got["channel.website"].value == 1136
+    assert got["requests.new"].value == 21
+    assert doc.text[slice(*got["requests.new"].span)] == "21"
+    assert got["channel.website"].label == "政府网站平台"  # labels and evidence are compact text
+
+
+def test_a_short_line_is_not_joined_to_the_next():
+    # one table cell per line: 尚未审结 / 总计 / 未经复议直接起诉 must not read as 未…复议 (no review)
+    text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议\n结果维持\n尚未审结\n总计\n未经复议直接起诉\n复议后起诉\n"
+    _, values, _ = _extract(text)
+    assert values == []
+
+
+def test_table_lines_are_left_out():
+    text = "一、本年新收政府信息公开申请数量 21 0 0 0 0 0 21\n行政许可 550\n3334\n49万元\n"
+    _, values, _ = _extract(text)
+    assert values == []
+
+
+def test_a_line_holding_a_table_value_is_a_table_line():
+    text = "三、统计表\n1.网上申请数 10件\n全年共收到政府信息公开申请10件。\n"
+    doc = normalize_text(text)
+    start = doc.text.index("10件")
+    cell = Value("requests.by_channel.online", 10, source="table", span=(start, start + 2))
+    _, values, _ = _extract(text, table_values=(cell,))
+    assert [(v.key(), v.value) for v in values] == [("requests.new", 10)]
+    _, values, _ = _extract(text)  # without the table's span the line reads as prose
+    assert ("requests.by_channel.online", 10) in [(v.key(), v.value) for v in values]
+
+
+def test_grid_regions_are_left_out():
+    text = "网上申请 | 5件\n全年共收到政府信息公开申请5件。\n"
+    doc = normalize_text(text)
+    end = doc.text.index("\n") + 1
+    doc.grids.append(Grid(rows=[[Cell("网上申请", 0, 4), Cell("5件", 7, 9)]], source="html", start=0, end=end))
+    values, _ = extract_narrative(doc, Meta(), [])
+    assert [(v.key(), v.value) for v in values] == [("requests.new", 5)]
+
+
+# --------------------------------------------------------------------------- structure of statements
+def test_a_part_in_parentheses_is_not_the_total():
+    text = "2019年,我局共收到信息公开申请220件(含2019年1月23日前原市工商局办理的信息公开申请13件),均依法按期办结。"
+    _, values, _ = _extract(text)
+    assert [(v.key(), v.value) for v in values] == [("requests.new", 220)]
+
+
+def test_an_applicant_named_in_the_request_statement():
+    _, values, _ = _extract("2020年,我局共依法办理自然人信息公开申请4件。")
+    assert sorted((v.key(), v.value) for v in values) == [("requests.new", 4), ("requests.new@natural_person", 4)]
+    _, values, _ = _extract("全年共收到政府信息公开申请10件,其中收到自然人申请8件。")
+    assert sorted((v.key(), v.value) for v in values) == [("requests.new", 10), ("requests.new@natural_person", 8)]
+    _, values, _ = _extract("共办理公民、法人及其他组织提交的政府信息公开申请4件。")
+    assert [(v.key(), v.value) for v in values] == [("requests.new", 4)]
+
+
+def test_combined_channel_figures_give_nothing():
+    _, values, _ = _extract("2017年,我局共主动公开政府信息754条。微信和头条等公开信息235条;收到依申请公开信息12件。")
+    assert sorted((v.key(), v.value) for v in values) == [("proactive.total", 754), ("requests.new", 12)]
+
+
+def test_a_channel_before_the_proactive_phrase_takes_the_figure():
+    _, values, _ = _extract("我区在政府网站平台主动公开政府信息1136条。")
+    assert [(v.key(), v.value) for v in values] == [("channel.website", 1136)]
+    _, values, _ = _extract("我局通过网站、微信微博、新闻媒体主动公开各类政府信息38014条。")
+    assert [(v.key(), v.value) for v in values] == [("proactive.total", 38014)]
+
+
+def test_review_and_litigation_results_take_their_meaning_from_the_context():
+    text = "行政复议3件,其中结果维持2件,结果纠正1件;行政诉讼2件,其中结果维持1件,其他结果1件。"
+    _, values, _ = _extract(text)
+    assert sorted((v.key(), v.value) for v in values) == [
+        ("litigation.other", 1), ("litigation.total", 2), ("litigation.upheld", 1),
+        ("review.corrected", 1), ("review.total", 3), ("review.upheld", 2),
+    ]
+    _, values, _ = _extract("其中结果维持2件。")  # no review or lawsuit before: nothing
+    assert values == []
+
+
+def test_a_paragraph_start_clears_the_context():
+    text = "行政复议3件。\n\n(一)加强组织领导。结果维持2件。"
+    _, values, _ = _extract(text)
+    assert [(v.key(), v.value) for v in values] == [("review.total", 3)]
+
+
+def test_figures_of_other_bodies_depend_on_whose_report_it_is():
+    text = "2023年,全市各级行政机关共收到政府信息公开申请500件。"
+    _, values, _ = _extract(text, agency="某市市场监督管理局")
+    assert values == []
+    _, values, _ = _extract(text, agency="某市人民政府")
+    (v,) = values
+    assert v.value == 500 and v.note.startswith("scope: 全市各级行政机关")
+    _, values, _ = _extract("2024年,全市共受理政府信息公开申请3119件。", agency="淮安市人民政府")
+    assert [(v.value, v.note) for v in values] == [(3119, None)]
+    _, values, _ = _extract("2024年,全市共受理政府信息公开申请3119件。", agency="淮安市市场监督管理局")
+    assert values == []
+    _, values, _ = _extract("2024年,我局积极配合全市工作,共收到政府信息公开申请12件。", agency="淮安市市场监督管理局")
+    assert [v.value for v in values] == [12]  # the subject is 我局
+
+
+def test_a_different_scope_is_noted():
+    _, values, _ = _extract("2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。", "淮安市洪泽区人民政府")
+    (v,) = values
+    assert (v.key(), v.value) == ("requests.new", 17)
+    assert v.note == "scope: 区政府办代表区政府"
+
+
+def test_money_is_converted_to_wan_yuan():
+    _, values, _ = _extract("全年收取政府信息公开信息处理费 3940 元。")
+    (v,) = values
+    assert (v.key(), v.value, v.unit, v.raw) == ("fees.collected", 0.394, "万元", "3940")
+    assert "converted" in v.note
+
+
+def test_zero_stated_in_words():
+    doc, values, _ = _extract("2016年,本局没有发生政府信息公开事务的行政复议、诉讼案件。未收取信息处理费。")
+    got = _first(values)
+    assert {k: v.value for k, v in got.items()} == {"review.total": 0, "litigation.total": 0, "fees.collected": 0}
+    for v in values:
+        assert v.note == "zero stated in words"
+        assert doc.text[slice(*v.span)] == v.raw == v.label
+
+
+def test_units_come_from_the_text():
+    _, values, _ = _extract("信息公开类行政复议案件3宗。举办新闻发布会12场。")
+    assert {v.key(): v.unit for v in values} == {"review.total": "宗", "response.press_conferences": "场"}
+
+
+# --------------------------------------------------------------------------- repeated statements
+def test_the_statement_in_its_own_section_comes_first_and_conflicts_are_warned():
+    text = (
+        "一、总体情况\n2019年,我局网站发布各类信息25207条,微博发博710条。\n"
+        "二、主动公开政府信息情况\n通过政府网站公开政府信息30571条,微博发博710条。\n"
+    )
+    _, values, warnings = _extract(text)
+    assert [(v.key(), v.value) for v in values if v.indicator == "channel.website"] == [
+        ("channel.website", 30571), ("channel.website", 25207)
+    ]
+    assert [v.value for v in values if v.indicator == "channel.weibo"] == [710]  # equal figures kept once
+    (w,) = warnings
+    assert "channel.website" in w and "30571" in w and "25207" in w
+
+
+def test_an_exact_figure_is_preferred_to_an_equal_approximate_one():
+    _, values, _ = _extract("通过微信公众号主动发布信息230多条。微信公众号发布信息230条。")
+    (v,) = values
+    assert v.value == 230 and v.approximate is False
+
+
+def test_empty_and_tableless_documents():
+    assert _extract("")[1] == []
+    assert _extract("二、主动公开政府信息情况\n规章\n0\n0\n")[1] == []
