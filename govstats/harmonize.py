@@ -140,11 +140,10 @@ def _legacy(sel: pd.DataFrame, report_ids: pd.Series) -> pd.DataFrame:
         sums = pd.DataFrame(columns=["report_id", "rule", "value", "approximate"])
     else:
         vals = vals.assign(present=vals["value"].notna(), approx=vals["approximate"].fillna(False).astype(bool))
-        g = vals.groupby(["report_id", "rule"], sort=False).agg(
-            total=("value", lambda s: s.sum(min_count=1)), present=("present", "sum"),
-            n_parts=("n_parts", "first"), approximate=("approx", "any"))
-        g["value"] = g["total"].where(g["present"] == g["n_parts"])
-        sums = g.reset_index()[["report_id", "rule", "value", "approximate"]]
+        g = vals.groupby(["report_id", "rule"], sort=False)
+        complete = g["present"].sum() == g["n_parts"].first()
+        sums = pd.DataFrame({"value": g["value"].sum(min_count=1).where(complete), "approximate": g["approx"].any()})
+        sums = sums.reset_index()
     out = grid.merge(sums, on=["report_id", "rule"], how="left")
     return pd.DataFrame({
         "report_id": out["report_id"], "indicator": out["indicator"], "applicant": "total",

@@ -176,7 +176,7 @@ def test_no_cache_and_a_new_parser_version_reparse_everything(built):
     raw, out, first = built
     assert run(raw, out, use_cache=False).parsed == 7
     assert run(raw, out, parser=parse_again).parsed == 7
-    assert len(list((out / CACHE_DIR).iterdir())) == 1  # the other version's cache is gone
+    assert len([d for d in (out / CACHE_DIR).iterdir() if d.is_dir()]) == 1  # the other version's cache is gone
 
 
 def test_parser_version_follows_codebook_content(tmp_path):
@@ -234,6 +234,19 @@ def test_a_worker_that_dies_fails_only_its_file_and_is_retried_next_time(tmp_pat
     assert m.loc[str(raw / "crash.json"), ["status", "error"]].tolist() == ["failed", CRASHED]
     assert s.statuses["ok"] == 3
     assert run(raw, out, jobs=2).parsed == 1  # crashes are not cached
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_value_of_the_wrong_type_fails_only_its_own_file(tmp_path, jobs):
+    raw = tmp_path / "raw"
+    for y in (2020, 2021, 2022):
+        write(raw / f"r{y}.json", {**HONGZE, "year": y}, [("requests.new", y - 2000)])
+    write(raw / "odd.json", {**HONGZE, "year": 2023}, [{"indicator": "requests.new", "value": 1, "label": 12345}])
+    s = run(raw, tmp_path / "out", jobs=jobs)
+    m = table(tmp_path / "out", "manifest").set_index("source_path")
+    assert m.loc[str(raw / "odd.json"), "status"] == "failed"
+    assert m.loc[str(raw / "odd.json"), "error"].startswith("internal error: Arrow")
+    assert s.statuses["ok"] == 3
 
 
 def test_inputs_several_roots_include_patterns_and_the_lock(tmp_path):

@@ -14,13 +14,14 @@ Walking rules (every file not ignored gets a manifest row):
 
 ``source_path`` is the raw folder as given joined with the path below it (``data/raw/x.txt``).
 An input is ``synthetic`` when a folder of its path is named ``synthetic``.
-Hashes are reused from the previous manifest when path, size and mtime are unchanged (like git's
-index); ``--no-cache`` rehashes everything.
+Hashes are reused from the previous build (``<OUT>/.cache/hashes.json``) when path, size and mtime
+are unchanged (like git's index); ``--no-cache`` rehashes everything.
 """
 from __future__ import annotations
 
 import fnmatch
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -29,11 +30,14 @@ from typing import Iterable, Optional, Sequence
 
 from ..errors import InputMissing
 from ..load import MAX_BYTES
+from .files import atomic_path
 
 _IGNORED_SUFFIXES = (".gold.json", "~", ".swp", ".swo")
 _IGNORED_NAMES = frozenset({"truth.jsonl"})
 _DOC_NAME = re.compile(r"^(?:readme|license|licence|copying|notice|changelog|authors)(?:[._-][\w.-]*)?$", re.I)
 _CHUNK = 1 << 20
+#: the hashes of the last build's inputs, in OUT
+HASHES = Path(".cache") / "hashes.json"
 
 StatKey = tuple[str, int, int]  # (source_path, size, mtime_ns)
 
@@ -145,17 +149,22 @@ def hash_files(files: Iterable[InputFile], known: Optional[dict[StatKey, str]] =
     return n
 
 
-def previous_hashes(manifest: Path) -> dict[StatKey, str]:
-    """(source_path, size, mtime_ns) -> sha256 from an earlier manifest (empty when there is none)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
+def previous_hashes(out: Path) -> dict[StatKey, str]:
+    """(source_path, size, mtime_ns) -> sha256 of the inputs of the last build into ``out``."""
     try:
-        t = pq.read_table(manifest, columns=["source_path", "size", "mtime_ns", "sha256"]).to_pydict()
-    except (OSError, pa.ArrowException):  # no or unreadable manifest: hash everything
+        rows = json.loads((out / HASHES).read_text(encoding="utf-8"))
+        return {(p, s, m): h for p, s, m, h in rows}
+    except (OSError, ValueError, TypeError):  # none yet, or unreadable: hash everything
         return {}
-    rows = zip(t["source_path"], t["size"], t["mtime_ns"], t["sha256"])
-    return {(p, s, m): h for p, s, m, h in rows if h and s is not None and m is not None}
+
+
+def save_hashes(out: Path, files: Iterable[InputFile]) -> None:
+    """Remember the hashes of this build's inputs for the next one (a JSON file: reading it needs
+    no Arrow, which keeps a no-change rebuild fast)."""
+    rows = [[f.source_path, f.size, f.mtime_ns, f.sha256] for f in files if f.sha256]
+    (out / HASHES).parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(out / HASHES) as tmp:
+        tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
 
 def mark_duplicates(files: Iterable[InputFile]) -> None:
@@ -170,5 +179,5 @@ def mark_duplicates(files: Iterable[InputFile]) -> None:
             first[f.sha256] = f.source_path
 
 
-__all__ = ["InputFile", "hash_files", "is_synthetic", "mark_duplicates", "previous_hashes", "report_id", "sha256_file",
-           "walk"]
+__all__ = ["HASHES", "InputFile", "hash_files", "is_synthetic", "mark_duplicates", "previous_hashes", "report_id",
+           "save_hashes", "sha256_file", "walk"]

@@ -22,7 +22,7 @@ import pyarrow as pa
 from ..errors import GovstatsError
 from .cache import Cache
 from .inputs import InputFile
-from .worker import ChunkResult, Parser, Task, init_worker, parse_chunk
+from .worker import ChunkResult, Parser, Task, default_parser, init_worker, parse_chunk
 
 #: a cache part is written every FLUSH_REPORTS results or FLUSH_SECONDS, whichever comes first
 FLUSH_REPORTS = 1000
@@ -164,6 +164,8 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
         failed[task.sha256] = _failed_row(task, version, error)
         bar.update(1)
 
+    if tasks and parser is None:
+        default_parser()  # imported once here: forked workers inherit it instead of importing it each
     try:
         if jobs <= 1:
             _run_serial(_chunks(tasks, 1), args, on_result, on_failure)

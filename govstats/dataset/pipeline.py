@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 from . import DEFAULT_OUT, DEFAULT_RAW, DEFAULT_TIMEOUT, OUTPUT_TABLES
 from .files import Staged, atomic_path, build_lock, remove_stale_temps
-from .inputs import InputFile, hash_files, mark_duplicates, previous_hashes, walk
+from .inputs import InputFile, hash_files, mark_duplicates, previous_hashes, save_hashes, walk
 from .version import parser_version
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
     with build_lock(out):
         remove_stale_temps(out)
         files = walk([str(r) for r in raw], include)
-        hash_files(files, previous_hashes(out / "manifest.parquet") if use_cache else None)
+        hash_files(files, previous_hashes(out) if use_cache else None)
         mark_duplicates(files)
         fingerprint = _fingerprint(version, files, corrections_path)
         state = _up_to_date(out, fingerprint) if use_cache else None
@@ -145,6 +145,7 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
                                out=str(out))
         # files that broke the machinery are retried by the next build: never "up to date" then
         _write_state(out, None if unusable else fingerprint, version, summary, clock.laps)
+        save_hashes(out, files)
         live = {f.sha256 for f in files if f.to_parse and f.sha256}
         if cache.needs_compaction(live):
             cache.compact(live)

@@ -54,6 +54,13 @@ class TableSchema:
         """Row dicts (missing keys null) as a table of this schema."""
         return pa.Table.from_pydict({c: [r.get(c) for r in rows] for c, _ in self.columns}, schema=self.arrow)
 
+    def from_tuples(self, rows: Sequence[tuple]) -> pa.Table:
+        """Row tuples in column order as a table of this schema."""
+        if not rows:
+            return self.empty()
+        cols = zip(*rows)
+        return pa.Table.from_arrays([pa.array(col, type=t) for col, (_, t) in zip(cols, self.columns)], schema=self.arrow)
+
     def empty(self) -> pa.Table:
         return self.arrow.empty_table()
 

@@ -69,54 +69,42 @@ class _Deadline:
             signal.signal(signal.SIGALRM, self._old)
 
 
-def _s(x: object) -> Optional[str]:
-    return None if x is None else str(x)
-
-
-def _f(x: object) -> Optional[float]:
-    return None if x is None else float(x)  # type: ignore[arg-type]
-
-
-def _i(x: object) -> Optional[int]:
-    return None if x is None else int(x)  # type: ignore[call-overload]
-
-
 def _count(value: object, unit: Optional[str]) -> Optional[int]:
     if value is None or unit == "万元":
         return None
+    if isinstance(value, int):
+        return value
     f = float(value)  # type: ignore[arg-type]
     return int(f) if f.is_integer() else None
 
 
-def _rows(task: Task, result: ParseResult, seconds: float, version: str) -> tuple[dict, list[dict], list[dict]]:
+def _rows(task: Task, result: ParseResult, seconds: float, version: str) -> tuple[dict, list[tuple], list[tuple]]:
+    """The parsed row of one report and its value and check rows. Nothing is coerced: a field of
+    the wrong type fails the conversion of its chunk, which is then retried file by file, so only
+    the file with the bad field fails (``internal error: ArrowTypeError ...``)."""
     rid = report_id(task.sha256)
     m = result.meta
     keys = agencies.keys_for(m)
     n_failed = sum(1 for c in result.checks if c.status == "fail")
     parsed = {
-        "sha256": task.sha256, "report_id": rid, "agency": _s(m.agency), "agency_key": keys.agency_key,
-        "lineage_key": keys.lineage_key, "province": _s(m.province), "city": _s(m.city), "county": _s(m.county),
-        "region_code": _s(keys.region_code), "level": _s(m.level), "year": _i(m.year), "edition": _s(m.edition),
-        "doc_kind": _s(m.doc_kind), "script": _s(m.script), "title": _s(m.title), "published": _s(m.published),
+        "sha256": task.sha256, "report_id": rid, "agency": m.agency, "agency_key": keys.agency_key,
+        "lineage_key": keys.lineage_key, "province": m.province, "city": m.city, "county": m.county,
+        "region_code": keys.region_code, "level": m.level, "year": m.year, "edition": m.edition,
+        "doc_kind": m.doc_kind, "script": m.script, "title": m.title, "published": m.published,
         "status": "warning" if result.warnings else "ok", "error": None, "seconds": seconds,
         "n_values": len(result.values), "n_failed_checks": n_failed, "n_warnings": len(result.warnings),
         "warnings": [one_line(w) for w in result.warnings], "parser_version": version,
     }
+    unit_of = codebook.unit
     values = []
-    for v in result.values:
-        unit = v.unit or codebook.unit(v.indicator)
+    for v in result.values:  # tuples in PART_VALUES column order (the hot loop of the build)
+        unit = v.unit or unit_of(v.indicator)
         span = v.span or (None, None)
-        values.append({
-            "report_id": rid, "indicator": str(v.indicator), "applicant": _s(v.applicant) or "total",
-            "value": _f(v.value), "count": _count(v.value, unit), "unit": _s(unit), "source": _s(v.source),
-            "approximate": bool(v.approximate), "label": _s(v.label), "evidence": _s(v.evidence),
-            "span_start": _i(span[0]), "span_end": _i(span[1]), "note": _s(v.note), "raw": _s(v.raw),
-            "table": _s(v.table), "stated_share": _f(v.stated_share), "share_of": _s(v.share_of),
-        })
-    checks = [{
-        "report_id": rid, "check": str(c.check), "applicant": _s(c.applicant) or "total", "status": str(c.status),
-        "expected": _f(c.expected), "observed": _f(c.observed), "message": _s(c.message), "evidence": _s(c.evidence),
-    } for c in result.checks]
+        values.append((rid, v.indicator, v.applicant or "total", v.value, _count(v.value, unit), unit, v.source,
+                       bool(v.approximate), v.label, v.evidence, span[0], span[1], v.note, v.raw, v.table,
+                       v.stated_share, v.share_of))
+    checks = [(rid, c.check, c.applicant or "total", c.status, c.expected, c.observed, c.message, c.evidence)
+              for c in result.checks]
     return parsed, values, checks
 
 
@@ -132,7 +120,7 @@ def default_parser() -> Parser:
     return parse_file
 
 
-def parse_one(task: Task, parser: Optional[Parser], version: str, timeout: Optional[float]) -> tuple[dict, list[dict], list[dict]]:
+def parse_one(task: Task, parser: Optional[Parser], version: str, timeout: Optional[float]) -> tuple[dict, list[tuple], list[tuple]]:
     """Parse one input (``parser`` None: ``govstats.parse.parse_file``); every outcome (success,
     bad input, bug, timeout) is a parsed row."""
     t0 = time.perf_counter()
@@ -153,14 +141,14 @@ def parse_one(task: Task, parser: Optional[Parser], version: str, timeout: Optio
 def parse_chunk(tasks: Sequence[Task], parser: Optional[Parser], version: str, timeout: Optional[float]) -> ChunkResult:
     """Parse a chunk of inputs (in a worker process) into the three tables of a cache part."""
     parsed: list[dict] = []
-    values: list[dict] = []
-    checks: list[dict] = []
+    values: list[tuple] = []
+    checks: list[tuple] = []
     for task in tasks:
         p, v, c = parse_one(task, parser, version, timeout)
         parsed.append(p)
         values += v
         checks += c
-    return ChunkResult(PARSED.from_rows(parsed), PART_VALUES.from_rows(values), PART_CHECKS.from_rows(checks))
+    return ChunkResult(PARSED.from_rows(parsed), PART_VALUES.from_tuples(values), PART_CHECKS.from_tuples(checks))
 
 
 def init_worker() -> None:

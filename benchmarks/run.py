@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""Throughput and memory of ``govstats build`` on a generated corpus; writes ``benchmarks/results.md``.
+
+    python benchmarks/run.py                      # 10 000 txt/html reports, jobs = CPU count
+    python benchmarks/run.py --n 2000 --formats txt,html,docx,pdf --jobs 2
+
+Measures, for a full build of a fresh corpus (``govstats build`` run as a command, so interpreter
+start-up counts): reports per second (total and per worker), seconds per MB, peak memory of the
+whole process tree (build process + workers: RSS and PSS summed over the tree, sampled from
+/proc every 50 ms; plus the build's own ru_maxrss figures), then the no-change rebuild time, and
+where the time goes (per-stage timing and a profile of a sample of reports, in this process).
+The corpus comes from ``govstats.synth.write_corpus`` (under a folder named ``synthetic``).
+Not part of the test suite (tests/test_build_benchmark.py runs it once with --n 20).
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.metadata as md
+import json
+import os
+import platform
+import pstats
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results.md"
+TARGET_PER_CORE = 200.0  # text/HTML reports per second per core, end to end
+TARGET_RSS_MB = 1024.0  # peak memory of the whole build for 10 000 reports
+TARGET_REBUILD = 0.05  # no-change rebuild / full build
+PACKAGES = ("pandas", "pyarrow", "duckdb", "pdfplumber", "python-docx", "lxml", "opencc", "charset-normalizer")
+
+
+# --------------------------------------------------------------------------- machine
+def machine() -> dict[str, str]:
+    def first(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip()
+        except OSError:
+            pass
+        return "unknown"
+
+    mem_kb = first("/proc/meminfo", "MemTotal").split()[0]
+    versions = []
+    for pkg in ("govstats",) + PACKAGES:
+        try:
+            versions.append(f"{pkg} {md.version(pkg)}")
+        except md.PackageNotFoundError:
+            continue
+    return {
+        "cores": str(os.cpu_count()),
+        "RAM": f"{int(mem_kb) / 1024 / 1024:.1f} GiB" if mem_kb.isdigit() else "unknown",
+        "CPU": first("/proc/cpuinfo", "model name"),
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "load average before the run (other work on the machine)": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "packages": ", ".join(versions),
+    }
+
+
+# --------------------------------------------------------------------------- corpus
+def make_corpus(folder: Path, n: int, seed: int, formats: tuple[str, ...]) -> tuple[list[Path], float]:
+    """``n`` generated reports under ``folder/synthetic``; returns (paths, megabytes)."""
+    from govstats import synth
+
+    paths = synth.write_corpus(folder / "synthetic", n, seed=seed, formats=formats, gold=False)
+    reports = [p for p in paths if p.suffix.lstrip(".") in formats]
+    return reports, sum(p.stat().st_size for p in reports) / 1e6
+
+
+# --------------------------------------------------------------------------- memory
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                stat = Path(f"/proc/{d}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d))
+    return out
+
+
+def _tree(pid: int) -> list[int]:
+    todo, seen = [pid], []
+    while todo:
+        p = todo.pop()
+        seen.append(p)
+        todo += _children(p)
+    return seen
+
+
+def _kb(path: str, key: str) -> int:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+@dataclass
+class TreeMemory:
+    """Peak RSS and PSS summed over a process and its descendants, sampled in a thread."""
+
+    pid: int
+    interval: float = 0.05
+    peak_rss_kb: int = 0
+    peak_pss_kb: int = 0
+    peak_processes: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def __enter__(self) -> "TreeMemory":
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            pids = _tree(self.pid)
+            self.peak_rss_kb = max(self.peak_rss_kb, sum(_kb(f"/proc/{p}/status", "VmRSS:") for p in pids))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids))
+            self.peak_processes = max(self.peak_processes, len(pids))
+            self._stop.wait(self.interval)
+
+
+# --------------------------------------------------------------------------- builds
+@dataclass
+class BuildRun:
+    wall: float
+    summary: str
+    state: dict
+    peak_rss_mb: float
+    peak_pss_mb: float
+    processes: int
+
+
+def run_build(corpus: Path, out: Path, jobs: int) -> BuildRun:
+    cmd = [sys.executable, "-m", "govstats.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with TreeMemory(proc.pid) as mem:
+        _, stderr = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"build failed ({proc.returncode}): {stderr[-2000:]}")
+    state = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    return BuildRun(wall, stderr.strip().splitlines()[-1], state, mem.peak_rss_kb / 1024, mem.peak_pss_kb / 1024,
+                    mem.peak_processes)
+
+
+# --------------------------------------------------------------------------- where the time goes
+def stage_profile(paths: list[Path], top: int = 12) -> tuple[dict[str, float], str]:
+    """Seconds per stage over ``paths`` (in this process) and the heaviest functions of the parse."""
+    from govstats.load import load
+    from govstats.normalize import normalize
+    from govstats.parse import parse_document
+
+    stages = {"load": 0.0, "normalize": 0.0, "parse_document (layout, meta, extract, validate)": 0.0}
+    prof = cProfile.Profile()
+    for p in paths:
+        t0 = time.perf_counter()
+        raw = load(p)
+        t1 = time.perf_counter()
+        doc = normalize(raw)
+        t2 = time.perf_counter()
+        prof.enable()
+        try:
+            parse_document(doc)
+        except Exception:  # noqa: BLE001 - a report the parser rejects still took its time
+            pass
+        prof.disable()
+        t3 = time.perf_counter()
+        for k, dt in zip(stages, (t1 - t0, t2 - t1, t3 - t2)):
+            stages[k] += dt
+    stats = pstats.Stats(prof)
+    rows = []
+    for (file, line, func), (_, _, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+        if "govstats" in file:
+            rows.append((cumtime, tottime, f"{Path(file).relative_to(ROOT) if ROOT in Path(file).parents else file}:{line} {func}"))
+    rows.sort(reverse=True)
+    table = ["| cumulative s | own s | function |", "|---:|---:|---|"]
+    table += [f"| {c:.2f} | {t:.2f} | `{name}` |" for c, t, name in rows[:top]]
+    return stages, "\n".join(table)
+
+
+# --------------------------------------------------------------------------- report
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: int, mb: float, gen_s: float,
+                  full: BuildRun, again: BuildRun, stages: dict[str, float], sample: int, hot: str) -> str:
+    jobs = args.jobs
+    per_s = n_reports / full.wall
+    per_core = per_s / jobs
+    rebuild_ratio = again.wall / full.wall
+    phases = full.state.get("phases_s", {})
+    rss = full.state.get("peak_rss_mb", {})
+    parse_cpu = sum(stages.values())
+    lines = [
+        "# Build benchmark",
+        "",
+        f"Written by `python benchmarks/run.py --n {args.n} --formats {','.join(args.formats)} --jobs {jobs} "
+        f"--seed {args.seed}` on {time.strftime('%Y-%m-%d %H:%M')}. Figures depend on the parser of that day.",
+        "",
+        "## Machine",
+        "",
+        *[f"- {k}: {v}" for k, v in mach.items()],
+        "",
+        "## Corpus",
+        "",
+        f"- {n_reports} reports generated by `govstats.synth.write_corpus` (formats {', '.join(args.formats)}, "
+        f"seed {args.seed}): {mb:.1f} MB, generated in {gen_s:.1f} s",
+        "",
+        "## Results",
+        "",
+        "| measure | value | target |",
+        "|---|---:|---|",
+        f"| full build, wall (command, start-up included) | {full.wall:.1f} s | |",
+        f"| reports per second, total | {per_s:.0f} | |",
+        f"| reports per second per worker ({jobs} workers) | {per_core:.0f} | >= {TARGET_PER_CORE:.0f}: {verdict(per_core >= TARGET_PER_CORE)} |",
+        f"| seconds per MB | {full.wall / mb:.2f} | |",
+        f"| peak memory, process tree, PSS sum | {full.peak_pss_mb:.0f} MB | < {TARGET_RSS_MB:.0f} MB: {verdict(full.peak_pss_mb < TARGET_RSS_MB)} |",
+        f"| peak memory, process tree, RSS sum (shared pages counted per process) | {full.peak_rss_mb:.0f} MB | |",
+        f"| peak RSS of the build process / of the largest worker (ru_maxrss) | {rss.get('self', 0):.0f} MB / {rss.get('largest_worker', 0):.0f} MB | |",
+        f"| processes in the tree (peak) | {full.processes} | |",
+        f"| no-change rebuild, wall (command) | {again.wall:.2f} s ({100 * rebuild_ratio:.1f}% of the full build) | < {100 * TARGET_REBUILD:.0f}%: {verdict(rebuild_ratio < TARGET_REBUILD)} |",
+        f"| no-change rebuild, inside the build (interpreter start-up excluded) | {_seconds(again.summary)} s | |",
+        "",
+        f"Full build summary: `{full.summary}`  ",
+        f"No-change rebuild: `{again.summary}`",
+        "",
+        "## Where the time goes",
+        "",
+        "Build phases (build.json): " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ".",
+        "",
+        f"Parse stages over a sample of {sample} reports, one process ({parse_cpu:.2f} s, "
+        f"{sample / parse_cpu if parse_cpu else 0:.0f} reports/s on one core):",
+        "",
+        "| stage | s | share |",
+        "|---|---:|---:|",
+        *[f"| {k} | {v:.2f} | {100 * v / parse_cpu if parse_cpu else 0:.0f}% |" for k, v in stages.items()],
+        "",
+        "Heaviest govstats functions of `parse_document` in that sample (cProfile):",
+        "",
+        hot,
+        "",
+    ]
+    text = "\n".join(lines)
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def _seconds(summary: str) -> str:
+    """The "T s" of a build summary line."""
+    part = summary.split(";")[-1].strip()
+    return part.split()[0] if part else "?"
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=10_000, help="reports to generate (default 10000)")
+    ap.add_argument("--formats", type=lambda s: tuple(s.split(",")), default=("txt", "html"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sample", type=int, default=200, help="reports profiled stage by stage (default 200)")
+    ap.add_argument("--workdir", type=Path, default=None, help="where the corpus and the dataset go (default: a temp dir)")
+    ap.add_argument("--results", type=Path, default=RESULTS)
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="govstats-bench-") as tmp:
+        work = args.workdir or Path(tmp)
+        t0 = time.perf_counter()
+        reports, mb = make_corpus(work / "corpus", args.n, args.seed, args.formats)
+        gen_s = time.perf_counter() - t0
+        print(f"corpus: {len(reports)} reports, {mb:.1f} MB in {gen_s:.1f} s", file=sys.stderr)
+        full = run_build(work / "corpus", work / "processed", args.jobs)
+        print(f"full build: {full.summary}", file=sys.stderr)
+        again = run_build(work / "corpus", work / "processed", args.jobs)
+        print(f"no-change rebuild: {again.summary}", file=sys.stderr)
+        sample = random.Random(args.seed).sample(reports, min(args.sample, len(reports)))
+        stages, hot = stage_profile(sample)
+        text = write_results(args.results, args, machine(), len(reports), mb, gen_s, full, again, stages, len(sample), hot)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
