@@ -30,6 +30,8 @@ CJK = "\u4e00-\u9fff"
 _YEAR = r"((?:19|20)\d{2})"
 _REPORT_WORDS = re.compile(r"信息公开|政务公开|政府信息|依申请公开|主动公开")
 _TITLE_WORDS = re.compile(r"年度?报告|年报|工作报告|情况报告|自查|汇报|工作总结|统计表|报告")
+#: sentence fragments that mention a report but are not its title ("现将…报告如下:", "根据…")
+_NOT_TITLE = re.compile(r"^(?:现将|根据|按照|依据|本报告|本年报|为|经|请)|如下|如$|[,。;]")
 
 
 # --------------------------------------------------------------------------- vocabularies
@@ -87,8 +89,14 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
     lines = [(p, l.strip()) for p, l in _lines(doc.text, 6000) if l.strip()]
     for i, (pos, line) in enumerate(lines[:12]):
         compact = re.sub(r"\s+", "", line)
-        if len(compact) > 80 or re.search(r"[。;]$", compact):
+        if len(compact) > 80 or re.search(r"[。;:,]$", compact) or _NOT_TITLE.search(compact):
             continue
+        if (i + 1 < len(lines) and _REPORT_WORDS.search(compact) and not _TITLE_WORDS.search(compact)
+                and len(compact) >= 12):
+            # a title wrapped over two lines: "…2019 年政府信息公开工" / "作年度报告"
+            nxt = re.sub(r"\s+", "", lines[i + 1][1])
+            if len(nxt) <= 12 and _TITLE_WORDS.search(compact + nxt) and not _NOT_TITLE.search(nxt):
+                compact += nxt
         if _TITLE_WORDS.search(compact) and _REPORT_WORDS.search(compact):
             # an agency line just above ("洪泽区人民政府" / "2023年政府信息公开工作年度报告")
             if i > 0 and re.match(_YEAR, compact):
