@@ -33,6 +33,7 @@ _NUMBERING = [
 ]
 _TRAILING_PUNCT = ":;,.|。;、"
 
+_UNIT_QUALIFIER = re.compile(r"(.+?)\(单位[:：]?[^)]*\)")
 #: minimum similarity for a label match that is used at all
 MIN_SCORE = 0.6
 
@@ -243,7 +244,7 @@ class HeaderBook:
             return []
         hit = self.exact.get(s)
         if hit is None:
-            m = re.fullmatch(r"(.+?)\(单位[:：]?[^)]*\)", s)  # 本年收费金额(单位:万元)
+            m = _UNIT_QUALIFIER.fullmatch(s)  # 本年收费金额(单位:万元)
             if m:
                 hit = self.exact.get(m.group(1))
         out = list(hit or [])
@@ -252,25 +253,23 @@ class HeaderBook:
                 out.append(t)
         return out
 
-    @functools.lru_cache(maxsize=8)
-    def standard_leaves(self, kind: str) -> tuple[tuple[str, ...], ...]:
-        """Column paths of the official form of a table kind, in order (file order of headers.csv)."""
-        nodes = [t for t in self.tokens if t.kind == kind and t.standard and t.key]
-        out: list[tuple[str, ...]] = []
 
-        def walk(node: HeaderToken, path: tuple[str, ...]) -> None:
-            kids = [t for t in nodes if node.key in t.parents]
-            if not kids:
-                out.append(path)
-            for kid in kids:
-                walk(kid, path + (kid.key,))
+@functools.lru_cache(maxsize=None)
+def standard_leaves(kind: str) -> tuple[tuple[str, ...], ...]:
+    """Column paths of the official form of a table kind, in order (file order of headers.csv)."""
+    nodes = [t for t in header_book().tokens if t.kind == kind and t.standard and t.key]
+    out: list[tuple[str, ...]] = []
 
-        for root in (t for t in nodes if not t.parents):
-            walk(root, (root.key,))
-        return tuple(out)
+    def walk(node: HeaderToken, path: tuple[str, ...]) -> None:
+        kids = [t for t in nodes if node.key in t.parents]
+        if not kids:
+            out.append(path)
+        for kid in kids:
+            walk(kid, path + (kid.key,))
 
-    def __hash__(self) -> int:  # one instance per process (cached): hash by identity for lru_cache
-        return id(self)
+    for root in (t for t in nodes if not t.parents):
+        walk(root, (root.key,))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=16384)

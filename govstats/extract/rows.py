@@ -56,18 +56,19 @@ class Row:
 def split_row(cells: list[Optional[Cell]]) -> Row:
     """Label cells, unit cell and value cells of one grid row (spanning copies dropped)."""
     own = [c for c in cells if c is not None and c.origin is None]
+    kinds = [parse_cell(c.text).kind for c in own]
     i = len(own)
-    while i > 0 and parse_cell(own[i - 1].text).kind != TEXT:
+    while i > 0 and kinds[i - 1] != TEXT:
         i -= 1
     labels = [c for c in own[:i] if c.text]
     unit = None
     values: list[Cell] = []
-    for c in own[i:]:
-        if parse_cell(c.text).kind == UNIT:
+    for c, kind in zip(own[i:], kinds[i:]):
+        if kind == UNIT:
             unit = unit or c
         else:
             values.append(c)
-    if unit is None and not any(parse_cell(c.text).kind in (NUMBER, NA) for c in values):
+    if unit is None and NUMBER not in kinds[i:] and NA not in kinds[i:]:
         values = []  # only blank cells: a label-only row
     return Row(labels, values, unit, [c for c in own if c.text], own[i:] if values or unit else [])
 

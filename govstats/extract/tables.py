@@ -39,7 +39,7 @@ from typing import Optional
 from .. import codebook
 from ..model import Cell, Document, Grid, Meta, Value
 from .cells import BLANK, CellValue, parse_cell, unit_info
-from .labels import HeaderToken, LabelBook, canon, header_book, label_books
+from .labels import HeaderToken, LabelBook, canon, header_book, label_books, standard_leaves
 from .rows import Match, Row, align, attach_context, row_matches, split_row
 
 #: minimum score for a Section 二 row label
@@ -278,7 +278,7 @@ class _ColumnTable(_Table):
         paths = [p for p, _ in leaves]
         if paths and len(paths) == n_values and all(_is_leaf_key(self.kind, p) for p in paths):
             return paths
-        standard = list(header_book().standard_leaves(self.kind))
+        standard = list(standard_leaves(self.kind))
         if n_values == len(standard) and all(std for _, std in leaves):
             return standard
         header = " ".join(self.token_texts)
@@ -330,7 +330,7 @@ class _Sec4(_ColumnTable):
 
     def _cells(self) -> list[Cell]:
         """The value cells of the first rows that make up one row of the table (15 in the form)."""
-        widths = {len(_flatten(self.tokens)), len(header_book().standard_leaves("sec4"))}
+        widths = {len(_flatten(self.tokens)), len(standard_leaves("sec4"))}
         cells: list[Cell] = []
         for r in self.rows:
             cells += r.values
@@ -592,7 +592,7 @@ def _value(
     unit: Optional[tuple[str, float]] = None,
 ) -> Value:
     """A table value from one cell (None cell: the row prints no value cell at all -> blank)."""
-    cv: CellValue = parse_cell(cell.text) if cell is not None else parse_cell("")
+    cv: CellValue = parse_cell(cell.text if cell is not None else "")
     ind_unit = codebook.unit(indicator)
     value = cv.value
     out_unit = ind_unit
