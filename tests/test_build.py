@@ -260,6 +260,40 @@ def test_inputs_several_roots_include_patterns_and_the_lock(tmp_path):
         run(a, tmp_path / "out")
 
 
+def test_an_output_folder_inside_raw_is_not_read(tmp_path):
+    raw = tmp_path / "raw"
+    write(raw / "one.json", {**HONGZE, "year": 2021}, [("requests.new", 1)])
+    first = run(raw, raw / "processed")
+    again = run(raw, raw / "processed")  # the first build's outputs are not inputs of the second
+    assert first.files == again.files == 1 and again.up_to_date
+
+
+def test_a_folder_that_cannot_be_listed_gets_a_manifest_row(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    write(raw / "one.json", {**HONGZE, "year": 2021}, [("requests.new", 1)])
+    real_walk = os.walk
+
+    def walk_with_a_locked_folder(top, onerror=None, **kw):
+        onerror(PermissionError(13, "Permission denied", str(raw / "locked")))
+        yield from real_walk(top, onerror=onerror, **kw)
+
+    monkeypatch.setattr(os, "walk", walk_with_a_locked_folder)
+    s = run(raw, tmp_path / "out")
+    m = table(tmp_path / "out", "manifest").set_index("source_path")
+    assert m.loc[str(raw / "locked"), ["status", "error"]].tolist() == [
+        "failed", f"{raw / 'locked'}: cannot list folder (Permission denied)"]
+    assert s.statuses == {"ok": 1, "warning": 0, "failed": 1, "skipped": 0}
+
+
+def test_govstats_check_summarises_failed_checks(built, capsys):
+    from govstats.cli import main
+
+    raw, out, _ = built
+    assert main(["check", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "failed checks by agency" in text and "cross_year.carry" in text and "淮安市洪泽区人民政府" in text
+
+
 BUILD_SCRIPT = """
 import json, sys
 from govstats.dataset import build, parallel

@@ -94,26 +94,43 @@ def _entry(source_path: str, abspath: str) -> InputFile:
     return f
 
 
-def walk(roots: Iterable[str], include: Sequence[str] = ()) -> list[InputFile]:
-    """Every input file under ``roots`` (folders or files), sorted by source path, each once."""
+def _unlistable(source_path: str, err: OSError) -> InputFile:
+    f = InputFile(source_path, os.path.abspath(source_path), 0, 0, is_synthetic(source_path + os.sep))
+    f.status, f.error = "failed", f"{source_path}: cannot list folder ({err.strerror or err})"
+    return f
+
+
+def _under_root(root: str, include: Sequence[str], exclude: set[str], out: list[InputFile]) -> list[str]:
+    """The candidate paths below folder ``root``; unlistable folders become failed rows in ``out``."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: out.append(_unlistable(e.filename, e))):
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and os.path.realpath(os.path.join(dirpath, d)) not in exclude)
+        rel_dir = os.path.relpath(dirpath, root)
+        for name in sorted(filenames):
+            rel = name if rel_dir == "." else os.path.join(rel_dir, name)
+            if not _ignored(name) and _included(rel, include):
+                found.append(os.path.join(root, rel))
+    return found
+
+
+def walk(roots: Iterable[str], include: Sequence[str] = (), exclude: Iterable[str] = ()) -> list[InputFile]:
+    """Every input file under ``roots`` (folders or files), sorted by source path, each once.
+
+    ``exclude``: folders not to enter (the build's own output folder when it lies inside a root).
+    """
+    skip = {os.path.realpath(x) for x in exclude}
     seen: set[str] = set()
     out: list[InputFile] = []
     for root in roots:
         root = os.path.normpath(str(root))
-        if os.path.isfile(root) or not os.path.isdir(root):
-            candidates = [(root, os.path.basename(root))] if os.path.lexists(root) else []
-            if not candidates:
-                raise InputMissing(f"{root}: no such file or folder")
+        if os.path.isdir(root):
+            candidates = _under_root(root, include, skip, out)
+        elif os.path.lexists(root):
+            candidates = [root]
         else:
-            candidates = []
-            for dirpath, dirnames, filenames in os.walk(root):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-                rel_dir = os.path.relpath(dirpath, root)
-                for name in sorted(filenames):
-                    rel = name if rel_dir == "." else os.path.join(rel_dir, name)
-                    if not _ignored(name) and _included(rel, include):
-                        candidates.append((os.path.join(root, rel), rel))
-        for source_path, _ in candidates:
+            raise InputMissing(f"{root}: no such file or folder")
+        for source_path in candidates:
             real = os.path.realpath(source_path)
             if real not in seen:
                 seen.add(real)

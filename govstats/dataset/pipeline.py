@@ -110,7 +110,7 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
     corrections_path = Path(corrections) if corrections is not None else default_corrections(out)
     with build_lock(out):
         remove_stale_temps(out)
-        files = walk([str(r) for r in raw], include)
+        files = walk([str(r) for r in raw], include, exclude=[out])
         hash_files(files, previous_hashes(out) if use_cache else None)
         mark_duplicates(files)
         fingerprint = _fingerprint(version, files, corrections_path)
