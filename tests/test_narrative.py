@@ -212,6 +212,26 @@ def test_zero_stated_in_words():
         assert doc.text[slice(*v.span)] == v.raw == v.label
 
 
+def test_complaints_only_about_disclosure_or_in_their_own_section():
+    text = "五、回应社会关切和群众投诉信息情况\n截至2016年12月31日,共接收咨询3件,处理3件;各类投诉举报59件,累计为消费者挽回损失45万余元。"
+    _, values, _ = _extract(text, "酒泉市质量技术监督局")
+    assert [(v.key(), v.value) for v in values] == [("complaints.total", 59)]
+    _, values, _ = _extract("全年共受理投诉举报12000件,办结率98%。", "某市市场监督管理局")
+    assert values == []
+
+
+def test_a_qualified_subset_after_qizhong_is_not_the_indicator():
+    text = "全年共举办新闻发布会191场。其中,疫情防控新闻发布会累计举行151场。"
+    _, values, _ = _extract(text, "上海市人民政府")
+    assert [(v.key(), v.value) for v in values] == [("response.press_conferences", 191)]
+
+
+def test_a_running_total_ranks_after_the_years_figure():
+    text = "本区到年底累计主动公开政府信息5928条,全文电子化率达90.3%,其中,本年度新增主动公开政府信息2110条。"
+    _, values, _ = _extract(text, "某区人民政府")
+    assert [v.value for v in values] == [2110, 5928]
+
+
 def test_units_come_from_the_text():
     _, values, _ = _extract("信息公开类行政复议案件3宗。举办新闻发布会12场。")
     assert {v.key(): v.unit for v in values} == {"review.total": "宗", "response.press_conferences": "场"}

@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from re import _constants as _C, _parser as _re_parser  # CPython's regex parser: first characters of triggers
 from typing import Optional
 
@@ -50,6 +50,7 @@ _DIGITS = re.compile(r"[0-9][0-9]*")
 _CLAUSE_BREAK = re.compile(r"[\n,，。;；:：!?！？()（）]")
 _SENT_BREAK = re.compile(r"[\n。!?！？]")
 _LEAD_YEAR = re.compile(r"^\d{4}年度?")
+_STOCK_RANK = 2  # a running total (截至年底累计…) ranks after the year's figures
 
 
 # --------------------------------------------------------------------------- vocabulary
@@ -70,6 +71,7 @@ class _Rule:
     absorbs: frozenset[str]
     group: str
     requires_sentence: Optional[re.Pattern[str]]
+    home_ok: bool  # requires "§|…": a figure stated in its own section needs no such sentence
 
     def context_ok(self, ctx: Optional[str]) -> bool:
         if self.requires and ctx not in self.requires:
@@ -143,6 +145,15 @@ class _Lexicon:
     blockers: dict[str, tuple[_Blocker, ...]]
     government: Optional[re.Pattern[str]]
     sections: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+    _combined: dict[tuple[str, str], Optional[re.Pattern[str]]] = field(default_factory=dict, compare=False)
+
+    def blocker(self, scope: str, indicator: str) -> Optional[re.Pattern[str]]:
+        """One regex of every rule of ``scope`` that applies to ``indicator`` (None: no rule)."""
+        key = (scope, indicator)
+        if key not in self._combined:
+            rules = [b.rx.pattern for b in self.blockers.get(scope, ()) if b.applies(indicator)]
+            self._combined[key] = re.compile("|".join(f"(?:{p})" for p in rules)) if rules else None
+        return self._combined[key]
 
 
 def _expand(pattern: str, stops: dict[str, str]) -> str:
@@ -306,7 +317,8 @@ def _rule(r: dict[str, str], stops: dict[str, str], groups: dict[str, str]) -> _
         share_of=r["share_of"] or None,
         absorbs=frozenset(_split(r["absorbs"])),
         group=groups[code],
-        requires_sentence=re.compile(r["requires"]) if r["requires"] else None,
+        requires_sentence=re.compile(r["requires"].removeprefix("§|")) if r["requires"] else None,
+        home_ok=r["requires"].startswith("§|"),
     )
 
 
@@ -409,11 +421,15 @@ class _Scan:
 
     # ---- blockers
     def blocked(self, scope: str, indicator: str, s: str) -> bool:
-        return any(b.applies(indicator) and b.rx.search(s) for b in self.lex.blockers.get(scope, ()))
+        rx = self.lex.blocker(scope, indicator)
+        return rx is not None and rx.search(s) is not None
 
     def subject(self, indicator: str, start: int) -> tuple[bool, Optional[str]]:
         """(blocked, scope note) for a statement whose trigger starts at ``start``."""
-        subj = self._after_self(self.sentence(start)[0], start)
+        s0 = self.sentence(start)[0]
+        if not self.blocked("subject", indicator, self.text[s0:start]):
+            return False, None  # no subject rule can apply (the common case)
+        subj = self._after_self(s0, start)
         clause = self._after_self(self.clause_start(start), start)
         for b in self.lex.blockers.get("subject", ()):
             # a region named in an earlier clause is an object (我局配合全市工作,共收到…), not the subject
@@ -426,6 +442,13 @@ class _Scan:
             if b.action == "block":
                 return True, None
         return False, None
+
+    def part_of(self, indicator: str, sentence_start: int, start: int) -> bool:
+        """Is the statement at ``start`` a qualified subset after 其中 (其中,疫情防控新闻发布会151场)?"""
+        k = self.text.rfind("其中", sentence_start, start)
+        if k < 0:
+            return False
+        return self.blocked("part", indicator, self.text[k + 2 : start].lstrip(",，:：、"))
 
     def _after_self(self, lo: int, hi: int) -> str:
         """``text[lo:hi]`` after the last name the report uses for its own agency (我局, 本机关 …)."""
@@ -559,6 +582,7 @@ def _figures(scan: _Scan) -> list[_Found]:
         ind = rule.indicator
         s0, s1 = scan.sentence(tok.start)
         first = min(hit.start, tok.start)
+        rank = scan.rank(ind, tok.start)
         if (
             scan.combined(hits, k, rule)
             or scan.blocked("left", ind, text[max(0, tok.start - 12) : tok.start])
@@ -566,15 +590,21 @@ def _figures(scan: _Scan) -> list[_Found]:
             or scan.blocked("gap", ind, text[hit.end : tok.start] if hit.start < tok.start else text[tok.stop : hit.start])
             or scan.blocked("clause", ind, text[scan.clause_start(first) : max(tok.stop, hit.end)])
             or scan.blocked("sentence", ind, text[s0:s1])
-            or (rule.requires_sentence is not None and not rule.requires_sentence.search(text, s0, s1))
+            or (
+                rule.requires_sentence is not None
+                and not (rule.home_ok and rank == 0)
+                and not rule.requires_sentence.search(text, s0, s1)
+            )
             or _in_title(text, s0, tok.start)
+            or scan.part_of(ind, s0, first)
         ):
             continue
         blocked, note = scan.subject(ind, first)
         if blocked:
             continue
+        if scan.blocked("stock", ind, text[scan.clause_start(first) : tok.start]):
+            rank = _STOCK_RANK
         paren = _inside_parens(text, s0, tok.start)
-        rank = scan.rank(ind, tok.start)
         applicants = [rule.applicant]
         if rule.applicant == "*":
             classes = _applicant_classes(lex, text[hit.start : hit.end])
