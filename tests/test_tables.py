@@ -391,3 +391,15 @@ def test_malformed_tables_never_raise(text):
     values, warnings = extract("政府信息公开工作年度报告\n" + text)
     assert all(isinstance(w, str) for w in warnings)
     assert all(v.source == "table" for v in values)
+
+
+def test_local_legacy_form_with_code_and_period_columns_reads_the_year():
+    text = (
+        "定西市政府信息公开情况统计报表\n"
+        "指 标 名 称 | 计量单位 | 代码 | 本期实际 | 本年累计\n"
+        "主动公开信息数 | 条 | 01 | 50 | 600\n"
+        "申请总数 | 件 | 10 | 3 | 20\n"
+        "4.网上申请数 | 件 | 14 | 1 | 8\n"
+    )
+    got = by_key(extract(text)[0])
+    assert [got[k].value for k in ("proactive.total", "requests.new", "requests.by_channel.online")] == [600, 20, 8]

@@ -355,11 +355,11 @@ class _Sec4(_ColumnTable):
 @dataclass
 class _Legacy(_Table):
     kind: str = "legacy"
-    roles: list[str] = field(default_factory=list)  # label | unit | code | value, header order
+    roles: list[str] = field(default_factory=list)  # label | unit | code | value | period | cumulative
 
     def header(self, text: str, toks: list[HeaderToken]) -> None:
         for t in toks:
-            if t.key in ("label", "unit", "code", "value"):
+            if t.key in ("label", "unit", "code") + _VALUE_ROLES:
                 self.roles.append(t.key)
                 break
 
@@ -374,7 +374,7 @@ class _Legacy(_Table):
         all_matches = [row_matches(r, book) for r in data]
         matched = align(all_matches)
         used = {m.entry.position for m in matched if m is not None}
-        n_value_cols = max(1, self.roles.count("value"))
+        n_value_cols = max(1, sum(self.roles.count(r) for r in _VALUE_ROLES))
         several = False
         for r, m, ms in zip(data, matched, all_matches):
             if m is None:
@@ -394,13 +394,15 @@ class _Legacy(_Table):
                 continue
             self.values.append(_value(m.entry.indicator, cell, label=m.label, evidence=_evidence(r, m.label), table="legacy", unit=unit))
         if several:
-            self.warn("rows print several values; the first value column was read")
+            read = next((r for r in _VALUE_ROLES if r in self.roles), "value")
+            self.warn(f"rows print several values; the {read} column was read")
 
     def _columns(self, r: Row, n_value_cols: int) -> tuple[list[Cell], Optional[Cell]]:
         """Value cells and unit cell of a row: by the header's columns when the row fills them."""
         roles = [x for x in self.roles if x != "label"]
         if roles and len(r.tail) == len(roles):
-            values = [c for role, c in zip(roles, r.tail) if role == "value"]
+            ranked = sorted((_VALUE_ROLES.index(role), i) for i, role in enumerate(roles) if role in _VALUE_ROLES)
+            values = [r.tail[i] for _, i in ranked]
             unit = next((c for role, c in zip(roles, r.tail) if role == "unit" and c.text), None)
             return values, unit
         values = list(r.values)
@@ -412,6 +414,8 @@ class _Legacy(_Table):
 
 
 _BUILDERS = {"sec2": _Sec2, "sec3": _Sec3, "sec4": _Sec4, "legacy": _Legacy}
+#: value columns of a legacy table, in the order of preference (headers.csv keys)
+_VALUE_ROLES = ("value", "period", "cumulative")
 
 
 # --------------------------------------------------------------------------- columns
