@@ -4,21 +4,24 @@ How a figure becomes a value:
 
 1. ``prose.prose_view`` gives the prose of the document without its tables, wrapped lines joined
    and whitespace removed; ``numbers.find_numbers`` finds every number in it once.
-2. One alternation of every trigger of ``codebook/phrases.csv`` is run over the prose once. A figure
-   takes the *nearest* trigger before it in its own clause (after the previous number), or, when
-   there is none, a trigger right after it (``1件本机关不掌握``). The row's ``gap`` / ``after``
-   regex must cover the text in between, its unit must be allowed and its context must hold
-   (``维持1宗`` is a review result after ``行政复议``, a lawsuit result after ``行政诉讼``).
+2. The triggers of ``codebook/phrases.csv`` are looked for in the clause before each figure (after
+   the previous number): the figure takes the *nearest* one, or, when there is none, a trigger
+   right after it (``1件本机关不掌握``). The row's ``gap`` / ``after`` regex must cover the text in
+   between, its unit must be allowed and its context must hold (``维持1宗`` is a review result
+   after ``行政复议``, a lawsuit result after ``行政诉讼``; contexts are set by triggers anywhere in
+   the paragraph before).
 3. A channel directly before ``主动公开…信息N条`` takes the figure (``absorbs``); a trigger joined to
    another of its group (``微信和头条等…235条``, ``予以公开及部分公开258件``) is a combined figure
-   and gives nothing; a figure inside ``(含…)`` that restates the indicator just before it is a
-   part, not the total.
+   and gives nothing; a figure inside ``(含…)`` that restates the indicator just before it, or a
+   qualified subset after 其中 (``其中,疫情防控新闻发布会151场``), is a part, not the indicator.
 4. ``codebook/narrative_blockers.csv`` keeps out what is not an indicator: article and document
-   numbers, ranks, ranges, follower and reading counts, hotline platforms, other bodies' figures.
+   numbers, ranks, ranges, follower and reading counts, hotline platforms, other bodies' figures
+   (and notes a different scope: ``区政府办代表区政府受理…``).
 5. Zero stated in words (``未收到…申请``, ``未发生…行政复议、行政诉讼``, ``未…收取…费用``) gives 0.
 6. A figure stated in its own section (``codebook/narrative_sections.csv``) outranks the same
-   indicator stated in the overview; equal figures are kept once, different ones are all kept,
-   best first (the checks report them as ``narrative_vs_narrative``).
+   indicator stated in the overview, a running total (``截至年底累计…``) ranks last; equal figures
+   are kept once, different ones are all kept, best first (the checks report them as
+   ``narrative_vs_narrative``).
 
 Values carry the sentence as evidence, the span of the printed figure in ``Document.text``, the
 trigger as label, ``approximate`` for 余/多/近/约/左右/以上 figures and a printed share (``占2.73%``)
@@ -30,7 +33,12 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-from re import _constants as _C, _parser as _re_parser  # CPython's regex parser: first characters of triggers
+
+try:  # CPython's regex parser, to know the first characters of each trigger
+    from re import _constants as _C, _parser as _re_parser
+except ImportError:  # Python 3.10
+    import sre_constants as _C  # type: ignore[no-redef]
+    import sre_parse as _re_parser  # type: ignore[no-redef]
 from typing import Optional
 
 from .. import codebook
@@ -532,10 +540,6 @@ def _in_title(text: str, start: int, pos: int) -> bool:
     return text.rfind("《", start, pos) > text.rfind("》", start, pos)
 
 
-def _applicant_classes(lex: _Lexicon, label: str) -> set[str]:
-    return {cls for rx, cls in lex.applicants if rx.search(label)}
-
-
 def _value(scan: _Scan, tok: NumberToken, hit: _Hit, rule: _Rule, applicant: str, note: Optional[str]) -> Value:
     text = scan.text
     s0, s1 = scan.sentence(tok.start)
@@ -562,9 +566,44 @@ def _value(scan: _Scan, tok: NumberToken, hit: _Hit, rule: _Rule, applicant: str
     )
 
 
+def _rejected(scan: _Scan, tok: NumberToken, hits: list[_Hit], k: int, rule: _Rule, rank: int) -> bool:
+    """Does a blocker, a requirement or the structure of the sentence keep this figure out?"""
+    text, hit, ind = scan.text, hits[k], rule.indicator
+    s0, s1 = scan.sentence(tok.start)
+    first = min(hit.start, tok.start)
+    gap = text[hit.end : tok.start] if hit.start < tok.start else text[tok.stop : hit.start]
+    return (
+        scan.combined(hits, k, rule)
+        or scan.blocked("left", ind, text[max(0, tok.start - 12) : tok.start])
+        or scan.blocked("right", ind, text[tok.end : tok.end + 6])
+        or scan.blocked("gap", ind, gap)
+        or scan.blocked("clause", ind, text[scan.clause_start(first) : max(tok.stop, hit.end)])
+        or scan.blocked("sentence", ind, text[s0:s1])
+        or (
+            rule.requires_sentence is not None
+            and not (rule.home_ok and rank == 0)
+            and not rule.requires_sentence.search(text, s0, s1)
+        )
+        or _in_title(text, s0, tok.start)
+        or scan.part_of(ind, s0, first)
+    )
+
+
+def _applicants(scan: _Scan, hit: _Hit, rule: _Rule) -> list[str]:
+    """Applicant columns a statement gives: its row's, or for "*" rows the total and the one class
+    named inside the trigger (办理自然人信息公开申请4件), only that class after 其中."""
+    if rule.applicant != "*":
+        return [rule.applicant]
+    classes = {cls for rx, cls in scan.lex.applicants if rx.search(scan.text, hit.start, hit.end)}
+    if len(classes) != 1:
+        return ["total"]
+    part = "其中" in scan.text[max(0, scan.clause_start(hit.start) - 4) : hit.start]
+    return ([] if part else ["total"]) + sorted(classes)
+
+
 def _figures(scan: _Scan) -> list[_Found]:
     """Values of the counted figures of the prose."""
-    text, lex = scan.text, scan.lex
+    text = scan.text
     found: list[_Found] = []
     ends = scan.number_ends
     for tok in scan.tokens:
@@ -579,38 +618,18 @@ def _figures(scan: _Scan) -> list[_Found]:
             continue
         k, rule = pick
         hit = hits[k]
-        ind = rule.indicator
-        s0, s1 = scan.sentence(tok.start)
-        first = min(hit.start, tok.start)
-        rank = scan.rank(ind, tok.start)
-        if (
-            scan.combined(hits, k, rule)
-            or scan.blocked("left", ind, text[max(0, tok.start - 12) : tok.start])
-            or scan.blocked("right", ind, text[tok.end : tok.end + 6])
-            or scan.blocked("gap", ind, text[hit.end : tok.start] if hit.start < tok.start else text[tok.stop : hit.start])
-            or scan.blocked("clause", ind, text[scan.clause_start(first) : max(tok.stop, hit.end)])
-            or scan.blocked("sentence", ind, text[s0:s1])
-            or (
-                rule.requires_sentence is not None
-                and not (rule.home_ok and rank == 0)
-                and not rule.requires_sentence.search(text, s0, s1)
-            )
-            or _in_title(text, s0, tok.start)
-            or scan.part_of(ind, s0, first)
-        ):
+        rank = scan.rank(rule.indicator, tok.start)
+        if _rejected(scan, tok, hits, k, rule, rank):
             continue
-        blocked, note = scan.subject(ind, first)
+        first = min(hit.start, tok.start)
+        blocked, note = scan.subject(rule.indicator, first)
         if blocked:
             continue
-        if scan.blocked("stock", ind, text[scan.clause_start(first) : tok.start]):
+        if scan.blocked("stock", rule.indicator, text[scan.clause_start(first) : tok.start]):
             rank = _STOCK_RANK
+        s0 = scan.sentence(tok.start)[0]
         paren = _inside_parens(text, s0, tok.start)
-        applicants = [rule.applicant]
-        if rule.applicant == "*":
-            classes = _applicant_classes(lex, text[hit.start : hit.end])
-            part = "其中" in text[scan.clause_start(hit.start) - 4 : hit.start] if classes else False
-            applicants = ([] if part else ["total"]) + (sorted(classes) if len(classes) == 1 else [])
-        for applicant in applicants:
+        for applicant in _applicants(scan, hit, rule):
             v = _value(scan, tok, hit, rule, applicant, note)
             if paren >= 0 and any(f.value.key() == v.key() and s0 <= f.pos < paren for f in found):
                 continue  # (含…13件) restating the indicator just before the parenthesis: a part
