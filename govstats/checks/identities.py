@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .. import codebook
-from ..extract.labels import label_books
+from ..extract.labels import header_book, label_books
 from ..model import APPLICANT_VALUES, APPLICANTS, Check, Meta, Value
 
 #: the five applicant columns under 法人或其他组织
@@ -201,9 +201,9 @@ def _compare(
     what: str,
 ) -> Check:
     terms = observed + expected
-    evidence = "; ".join(f"{(v.label if v and v.label else i)} = {v.value if v else 'not printed'}" for i, v in terms)
+    evidence = "; ".join(f"{_term_name(i, v)} = {v.value if v else 'not printed'}" for i, v in terms)
     missing = [i for i, v in terms if v is None]
-    blank = [(v.label or i) for i, v in terms if v is not None and v.value is None]
+    blank = [_term_name(i, v) for i, v in terms if v is not None and v.value is None]
     if missing or blank:
         why = []
         if missing:
@@ -215,9 +215,35 @@ def _compare(
     exp = _number(sum(v.value for _, v in expected))  # type: ignore[misc]
     ok = math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
     status = "pass" if ok else on_mismatch
-    relation = "=" if op == "=" else "<="
-    msg = f"{what}: {obs} {relation} {exp}" if ok else f"{what}: {obs} {'≠' if op == '=' else '>'} {exp}"
-    return Check(name, status, applicant, exp, obs, msg, evidence)
+    relation = ("=" if op == "=" else "<=") if ok else ("≠" if op == "=" else ">")
+    return Check(name, status, applicant, exp, obs, f"{what}: observed {obs} {relation} expected {exp}", evidence)
+
+
+def _term_name(indicator: str, v: Optional[Value]) -> str:
+    """How a term reads in evidence: its printed label (or its form label when derived) and column."""
+    name = (v.label if v is not None else None) or _form_label(indicator.split("@")[0])
+    if v is not None and v.source == "derived":
+        name += " (sum of its rows)"
+    if v is not None and v.applicant != "total":
+        name += f" [{_column_name(v.applicant)}]"
+    return name
+
+
+@functools.lru_cache(maxsize=None)
+def _form_label(indicator: str) -> str:
+    """The codebook label of an indicator (labels.csv first, indicators.csv otherwise)."""
+    for book in label_books().values():
+        for e in book.entries:
+            if e.indicator == indicator:
+                return e.label
+    ind = codebook.indicators().get(indicator)
+    return ind.label_zh.split(" | ")[0] if ind else indicator
+
+
+@functools.lru_cache(maxsize=None)
+def _column_name(applicant: str) -> str:
+    """The Section 三 header of an applicant column (自然人, 商业企业 …)."""
+    return next((t.token for t in header_book().tokens if t.kind == "sec3" and t.key == applicant), applicant)
 
 
 def _row_sums(pool: dict[_Key, Value]) -> list[Check]:

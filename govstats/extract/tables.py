@@ -173,8 +173,12 @@ def _strong_column(t: HeaderToken) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _kinds_by_label_body() -> dict[str, set[str]]:
+    """Row labels that tell a table kind by themselves (Section 二 row labels are too generic:
+    行政许可, 规章 also head prose; a Section 二 table is always announced by its caption)."""
     out: dict[str, set[str]] = {}
     for kind, book in label_books().items():
+        if kind == "sec2":
+            continue
         for e in book.entries:
             if e.role != "heading" and len(e.canon.body) >= 2:
                 out.setdefault(e.canon.body, set()).add(kind)
