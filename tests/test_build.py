@@ -188,6 +188,26 @@ def test_parser_version_follows_codebook_content(tmp_path):
     assert source_digest(pkg) != before
 
 
+def test_the_cache_is_compacted_when_parts_pile_up_or_inputs_are_gone(tmp_path, monkeypatch):
+    from govstats.dataset import cache as cache_mod
+
+    monkeypatch.setattr(cache_mod, "MAX_PARTS", 2)
+    monkeypatch.setattr(cache_mod, "MIN_DEAD", 0)
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    for y in range(2015, 2020):  # one build, hence one part, per new report
+        write(raw / f"r{y}.json", {**HONGZE, "year": y}, [("requests.new", y - 2000)])
+        s = run(raw, out)
+        assert s.parsed == 1
+    parts = list((out / CACHE_DIR).rglob("*.parsed.parquet"))
+    assert len(parts) <= 2
+    for y in range(2015, 2019):
+        (raw / f"r{y}.json").unlink()
+    run(raw, out)
+    rows = sum(pq.read_metadata(p).num_rows for p in (out / CACHE_DIR).rglob("*.parsed.parquet"))
+    assert rows == 1  # results of deleted inputs are dropped once they outnumber the live ones
+    assert table(out, "values")["value"].tolist() == [19]
+
+
 # --------------------------------------------------------------------------- corrections
 def test_corrections_are_applied_recorded_and_survive_rebuilds(built):
     raw, out, _ = built

@@ -9,8 +9,8 @@ is missing. When a sha256 is in several parts, the newest part wins.
 
 The parser version (``govstats.dataset.version``) hashes the govstats version, the package's source
 files and every codebook / data CSV: any change to the parser or its data invalidates the cache (old
-versions are removed after the next successful build). ``compact`` rewrites the live rows into few parts when parts pile up or
-hold many results of inputs that are gone.
+versions are removed after the next successful build). ``compact`` rewrites the live rows into few
+parts when parts pile up or hold many results of inputs that are gone.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,8 +31,10 @@ from .worker import ChunkResult
 
 CACHE_DIR = ".cache"
 KINDS: dict[str, TableSchema] = {"values": PART_VALUES, "checks": PART_CHECKS, "parsed": PARSED}
-#: compaction: more parts than this, or more dead than live results
+#: compaction: more parts than MAX_PARTS, or more dead results (of inputs that are gone) than live
+#: ones and at least MIN_DEAD of them
 MAX_PARTS = 48
+MIN_DEAD = 64
 COMPACT_ROWS = 200_000  # values rows per compacted part
 
 
@@ -123,7 +125,7 @@ class Cache:
     def needs_compaction(self, live: set[str]) -> bool:
         parts = self.parts()
         dead = sum(1 for s in self.index if s not in live)
-        return len(parts) > MAX_PARTS or dead > max(len(live), 64)
+        return len(parts) > MAX_PARTS or dead > max(len(live), MIN_DEAD)
 
     def compact(self, live: set[str]) -> None:
         """Rewrite the newest results of ``live`` into few parts, then drop the old parts."""
