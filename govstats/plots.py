@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import unicodedata
 import warnings
 from pathlib import Path
@@ -134,6 +135,21 @@ def setup_fonts() -> Optional[str]:
     return name
 
 
+def _ipython_png() -> None:
+    """Let IPython display a Figure as PNG even when pyplot (and with it the inline backend) is never
+    imported, or when MPLBACKEND=Agg is exported: a display formatter only, no backend is chosen."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    try:
+        shell.display_formatter.formatters["image/png"].lookup_by_type(Figure)
+    except KeyError:
+        from IPython.core.pylabtools import select_figure_formats
+
+        select_figure_formats(shell, {"png"})
+
+
 # --------------------------------------------------------------------------- labels and colours
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
@@ -238,6 +254,7 @@ def _frame(width: float, height: float, title: str, lang: str, table: str, notes
     source table and the caveats ``notes``; synthetic data is said in the title and the caption.
     """
     setup_fonts()
+    _ipython_png()
     units = int(_CAPTION_UNITS * width / 10)
     lines: list[str] = []
     for note in [text("source", lang, table=table), *[n for n in notes if n]]:

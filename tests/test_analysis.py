@@ -1,6 +1,6 @@
 """govstats.analysis on small frames with the contract-2 schema and known numbers.
 
-``make_frames()`` is also used by test_plots.py: a 2021-form county bureau over two years, a 2019
+``make_frames()`` is also used by test_plots.py and test_notebooks.py: a 2021-form county bureau over two years, a 2019
 narrative city bureau (Guangzhou-like numbers), a legacy 2016 bureau, and a synthetic government over
 2016-2022 whose legacy years reach the harmonized table through the crosswalk.
 """
