@@ -261,3 +261,15 @@ def test_an_exact_figure_is_preferred_to_an_equal_approximate_one():
 def test_empty_and_tableless_documents():
     assert _extract("")[1] == []
     assert _extract("二、主动公开政府信息情况\n规章\n0\n0\n")[1] == []
+
+
+def test_vocabulary_rows_are_checked_when_loaded():
+    from govstats.extract.narrative import _expand, _first_chars
+
+    assert _first_chars("(?:通过)?网上申请") == frozenset("通网")
+    with pytest.raises(ValueError):
+        _first_chars("(?:网上)?")  # a trigger that can match nothing
+    with pytest.raises(ValueError):
+        _first_chars("[^0-9]申请")  # a trigger must start with known characters
+    with pytest.raises(ValueError):
+        _expand("{XY3}申请", {})

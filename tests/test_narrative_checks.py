@@ -89,6 +89,16 @@ def test_equal_prose_and_table_pass():
     assert c.status == "pass"
 
 
+def test_a_value_derived_from_tables_is_compared_when_none_is_printed():
+    values = _prose("2019年,未有信息公开类行政诉讼案件。")
+    derived = Value("litigation.total", 2, source="derived", label="litigation.direct.total+litigation.after_review.total")
+    (c,) = _checks(values + [derived], "narrative_vs_table")["litigation.total"]
+    assert (c.status, c.expected, c.observed) == ("fail", 2, 0)
+    printed = _table("litigation.total", 0)
+    (c,) = _checks(values + [derived, printed], "narrative_vs_table")["litigation.total"]
+    assert c.status == "pass"  # a printed value comes before a derived one
+
+
 def test_a_different_scope_is_uncertain_and_named():
     text = "2024 年，区政府办代表区政府受理政府信息公开申请 17 件，均已在法定期限内予以答复。"
     values = _prose(text, "淮安市洪泽区人民政府") + [_table("requests.new", 95)]

@@ -2,7 +2,8 @@
 
 Check names (``Check.check``); the message always starts with the indicator key:
 
-- ``narrative_vs_table``: an indicator stated in prose and printed in a table. Equal, or an approximate
+- ``narrative_vs_table``: an indicator stated in prose and printed in a table (or derived from table
+  values, like litigation.total from the two kinds of lawsuit). Equal, or an approximate
   prose figure (余/多/约 …) within 20 % of the table -> pass. Different -> fail, or uncertain when the
   prose names a different scope (``区政府办代表区政府受理…17件`` vs the district table). The table
   value always stands; both evidences are given.
@@ -216,7 +217,9 @@ def check_narrative(values: list[Value], meta: Meta, doc: Optional[Document] = N
     prose = [v for v in values if v.source == "narrative" and v.value is not None]
     if not prose:
         return []
-    table = _first_by_key([v for v in values if v.source == "table" and v.value is not None])
+    # printed table values, else values derived from them (litigation.total = the two lawsuit totals)
+    derived = _first_by_key([v for v in values if v.source == "derived" and v.value is not None])
+    table = {**derived, **_first_by_key([v for v in values if v.source == "table" and v.value is not None])}
     by_key = _by_key(prose)
     first = {k: vs[0] for k, vs in by_key.items()}
     totals = {**table, **first}
