@@ -226,6 +226,14 @@ def test_a_qualified_subset_after_qizhong_is_not_the_indicator():
     assert [(v.key(), v.value) for v in values] == [("response.press_conferences", 191)]
 
 
+def test_a_channel_name_after_qizhong_is_not_a_subset():
+    text = "2019年,我局共主动公开政府信息3916条。其中,“广州市场监管”微信发布信息653条,入口网站共公开各类信息2250条。"
+    _, values, _ = _extract(text)
+    assert sorted((v.key(), v.value) for v in values) == [
+        ("channel.website", 2250), ("channel.wechat", 653), ("proactive.total", 3916)
+    ]
+
+
 def test_a_running_total_ranks_after_the_years_figure():
     text = "本区到年底累计主动公开政府信息5928条,全文电子化率达90.3%,其中,本年度新增主动公开政府信息2110条。"
     _, values, _ = _extract(text, "某区人民政府")
