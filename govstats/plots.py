@@ -418,6 +418,8 @@ def _distribution(counts: pd.DataFrame, kind: str, categories: Sequence[str], by
         return no_data_figure(lang, title, table=table)
     counts = counts.assign(**{by: counts[by].astype(object).where(counts[by].notna(), text("unknown", lang))})
     agg = an.aggregate_counts(counts, [by])
+    stated = agg.groupby(by, observed=True)["count"].transform(lambda c: c.notna().any()).astype(bool)
+    agg = agg[stated]  # a group without any stated count (a year of prose only) carries nothing to draw
     cats = _present_categories(agg, categories)
     shares = _wide(agg, by, "share", cats)
     nums = _wide(agg, by, "count", cats)
@@ -434,6 +436,10 @@ def _distribution(counts: pd.DataFrame, kind: str, categories: Sequence[str], by
     _stacked(ax_c, nums, kind, lang, vertical, share=False, hatched=crosswalk, marked=synthetic)
     totals = nums.sum(axis=1, min_count=1).to_numpy(dtype=float)
     _annotate_totals(ax_c, totals, n_missing, vertical, lang)
+    if by == "year":  # sums over agencies: say how many agencies each year holds
+        n_units = agg.groupby(by, sort=True, observed=True)["n_units"].max().reindex(shares.index).fillna(0)
+        ax_c.set_xticks(np.arange(n), [f"{_group_label(y)}\n{text('n_agencies', lang, n=int(k))}"
+                                       for y, k in zip(shares.index, n_units)])
     ax_s.set_title(text("panel_shares", lang), fontsize=10, loc="left", pad=14 if crosswalk.any() else 6)
     ax_c.set_title(text("panel_counts", lang), fontsize=10, loc="left")
     unit = text("items" if kind == "channel" else "count", lang)
@@ -577,7 +583,8 @@ def _has_total_only(rl: pd.DataFrame, by: str) -> bool:
 # --------------------------------------------------------------------------- lines
 def _draw_lines(ax: Axes, frame: pd.DataFrame, hue: str, hue_label: str, lang: str, colors: Optional[dict] = None,
                 labels: Optional[dict] = None) -> None:
-    """One line per ``hue`` value over ``year``; points of legacy-form years are hollow, synthetic lines marked.
+    """One line per ``hue`` value over ``year``, broken where a year is missing; points of legacy-form
+    years are hollow; synthetic agencies are marked.
 
     With ``labels`` the lines follow its order and get distinct dash patterns (equal series stay visible).
     """
@@ -593,8 +600,11 @@ def _draw_lines(ax: Axes, frame: pd.DataFrame, hue: str, hue_label: str, lang: s
         if is_synthetic(g) and hue == "agency_key":
             name = f"{name} {text('synthetic_mark', lang)}"
         style = ("-", "--", "-.", ":")[i % 4] if labels else "-"
-        ax.plot(g["year"].astype(float), g["value"].astype(float), color=col, marker="o", markersize=4.5,
-                linewidth=1.6, linestyle=style, label=name)
+        years = g["year"].astype(int)
+        line = g.assign(year=years).groupby("year")["value"].first().astype(float)
+        line = line.reindex(range(years.min(), years.max() + 1))  # a missing year breaks the line
+        ax.plot(line.index, line.to_numpy(), color=col, marker="o", markersize=4.5, linewidth=1.6, linestyle=style,
+                label=name)
         if "edition" in g.columns:
             old = g[(g["edition"] == "legacy").fillna(False).astype(bool)]
             if len(old):
@@ -730,7 +740,7 @@ def agency_profile(values: pd.DataFrame, reports: pd.DataFrame, agency_key: str,
                     labels={m: label("measure", m, lang) for m in an.REQUEST_VOLUMES})
         _crowded_years(ax_req, len(years))
         ax_req.set_ylabel(text("count", lang))
-        ax_req.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _value_axis(ax_req, req["value"], "件")
         _year_axis(ax_req, pd.Series(years))
         ax_req.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     else:

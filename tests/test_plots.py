@@ -134,10 +134,18 @@ def test_cross_year_caption_names_the_crosswalk_and_judgements(frames) -> None:
     assert "Judgement mappings: 'already public' counted as granted;" in flat
     assert "'not this agency' + 'does not exist' + 'told to amend' counted as unable to provide" in flat
     assert texts.count(pl.text("crosswalk_mark", "en")) >= 3  # one mark per legacy year (+ legend)
+    assert "2016\nn=2" in texts and "2022\nn=2" in texts  # agencies summed per year
     hatched = [p for p in fig.findobj(Rectangle) if p.get_hatch()]
     assert len(hatched) >= 3
     fig = pl.cross_year_outcomes(an.outcome_counts(frames["values"], frames["reports"]), lang="zh")
     assert pl.text("note_legacy_excluded", "zh") in _texts(fig)
+
+
+def test_years_without_any_stated_outcome_are_left_out(frames) -> None:
+    h = frames["harmonized"].copy()
+    h.loc[(h["year"] == 2017) & h["indicator"].str.startswith("outcome."), "value"] = pd.NA
+    texts = _texts(pl.cross_year_outcomes(an.harmonized_outcome_counts(h), lang="en"))
+    assert "2016\nn=2" in texts and "2018\nn=1" in texts and "2017" not in texts
 
 
 def test_one_fixed_colour_per_category_across_figures(frames) -> None:
