@@ -599,16 +599,20 @@ def _draw_lines(ax: Axes, frame: pd.DataFrame, hue: str, hue_label: str, lang: s
         name = (labels or {}).get(key) or str(g[hue_label].iloc[0])
         if is_synthetic(g) and hue == "agency_key":
             name = f"{name} {text('synthetic_mark', lang)}"
-        style = ("-", "--", "-.", ":")[i % 4] if labels else "-"
+        if labels:  # measures of one agency: dashes tell apart lines that coincide
+            style, marker = ("-", "--", "-.", ":")[i % 4], "o"
+        else:  # agencies: once the colours repeat, the dash and the marker change
+            variant = (i // len(_palette()["series"])) % 4
+            style, marker = ("-", "--", "-.", ":")[variant], ("o", "s", "^", "D")[variant]
         years = g["year"].astype(int)
         line = g.assign(year=years).groupby("year")["value"].first().astype(float)
         line = line.reindex(range(years.min(), years.max() + 1))  # a missing year breaks the line
-        ax.plot(line.index, line.to_numpy(), color=col, marker="o", markersize=4.5, linewidth=1.6, linestyle=style,
-                label=name)
+        ax.plot(line.index, line.to_numpy(), color=col, marker=marker, markersize=4.5, linewidth=1.6,
+                linestyle=style, label=name)
         if "edition" in g.columns:
             old = g[(g["edition"] == "legacy").fillna(False).astype(bool)]
             if len(old):
-                ax.plot(old["year"].astype(float), old["value"].astype(float), linestyle="none", marker="o",
+                ax.plot(old["year"].astype(float), old["value"].astype(float), linestyle="none", marker=marker,
                         markersize=4.5, markerfacecolor="white", markeredgecolor=col)
     _year_axis(ax, frame["year"])
     ax.grid(color="#E5E5E5", linewidth=0.6)
