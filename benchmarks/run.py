@@ -10,6 +10,8 @@ whole process tree (build process + workers: RSS and PSS summed over the tree, s
 /proc every 50 ms; plus the build's own ru_maxrss figures), then the no-change rebuild time, and
 where the time goes (per-stage timing and a profile of a sample of reports, in this process).
 The corpus comes from ``govstats.synth.write_corpus`` (under a folder named ``synthetic``).
+Everything runs on a snapshot of ``govstats/`` copied at the start, so edits made to the working
+tree during the run do not change the parser version between the two builds.
 Not part of the test suite (tests/test_build_benchmark.py runs it once with --n 20).
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import platform
 import pstats
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -151,10 +154,19 @@ class BuildRun:
     processes: int
 
 
-def run_build(corpus: Path, out: Path, jobs: int) -> BuildRun:
+def snapshot_sources(work: Path) -> Path:
+    """Copy ``govstats/`` under ``work/src`` and import it from there (this process and the builds)."""
+    src = work / "src"
+    shutil.copytree(ROOT / "govstats", src / "govstats", ignore=shutil.ignore_patterns("__pycache__"))
+    sys.path.insert(0, str(src))
+    return src
+
+
+def run_build(corpus: Path, out: Path, jobs: int, src: Path) -> BuildRun:
     cmd = [sys.executable, "-m", "govstats.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, cwd=src, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with TreeMemory(proc.pid) as mem:
         _, stderr = proc.communicate()
     wall = time.perf_counter() - t0
@@ -193,7 +205,7 @@ def stage_profile(paths: list[Path], top: int = 12) -> tuple[dict[str, float], s
     rows = []
     for (file, line, func), (_, _, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
         if "govstats" in file:
-            rows.append((cumtime, tottime, f"{Path(file).relative_to(ROOT) if ROOT in Path(file).parents else file}:{line} {func}"))
+            rows.append((cumtime, tottime, f"govstats/{file.split('/govstats/', 1)[-1]}:{line} {func}"))
     rows.sort(reverse=True)
     table = ["| cumulative s | own s | function |", "|---:|---:|---|"]
     table += [f"| {c:.2f} | {t:.2f} | `{name}` |" for c, t, name in rows[:top]]
@@ -218,7 +230,8 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
         "# Build benchmark",
         "",
         f"Written by `python benchmarks/run.py --n {args.n} --formats {','.join(args.formats)} --jobs {jobs} "
-        f"--seed {args.seed}` on {time.strftime('%Y-%m-%d %H:%M')}. Figures depend on the parser of that day.",
+        f"--seed {args.seed}` on {time.strftime('%Y-%m-%d %H:%M')} (parser version "
+        f"{full.state.get('parser_version', '?')}). Figures depend on the parser of that day.",
         "",
         "## Machine",
         "",
@@ -286,13 +299,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="govstats-bench-") as tmp:
         work = args.workdir or Path(tmp)
+        src = snapshot_sources(work)
         t0 = time.perf_counter()
         reports, mb = make_corpus(work / "corpus", args.n, args.seed, args.formats)
         gen_s = time.perf_counter() - t0
         print(f"corpus: {len(reports)} reports, {mb:.1f} MB in {gen_s:.1f} s", file=sys.stderr)
-        full = run_build(work / "corpus", work / "processed", args.jobs)
+        full = run_build(work / "corpus", work / "processed", args.jobs, src)
         print(f"full build: {full.summary}", file=sys.stderr)
-        again = run_build(work / "corpus", work / "processed", args.jobs)
+        again = run_build(work / "corpus", work / "processed", args.jobs, src)
         print(f"no-change rebuild: {again.summary}", file=sys.stderr)
         sample = random.Random(args.seed).sample(reports, min(args.sample, len(reports)))
         stages, hot = stage_profile(sample)

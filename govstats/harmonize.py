@@ -106,7 +106,7 @@ def select_values(values: pd.DataFrame) -> pd.DataFrame:
     order = pd.DataFrame({
         "report_id": values["report_id"], "indicator": values["indicator"], "applicant": values["applicant"],
         "na": values["value"].isna().astype(bool),
-        "prio": values["source"].map(SOURCE_PRIORITY).fillna(9),
+        "prio": values["source"].astype(object).map(SOURCE_PRIORITY).fillna(9),
         "span": (pd.to_numeric(values["span_start"], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
                  if "span_start" in values else 0.0),
     }, index=values.index)
@@ -159,10 +159,14 @@ def harmonize(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     ``values`` needs report_id, indicator, applicant, value, source, approximate (span_start
     optional); ``reports`` the ``REPORT_COLUMNS``.
     """
+    return harmonize_selected(select_values(values[values["report_id"].isin(reports["report_id"])]), reports)
+
+
+def harmonize_selected(selected: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
+    """``harmonize`` of values already reduced by ``select_values``."""
     rep = reports[list(REPORT_COLUMNS)].copy()
     rep["_era"] = era(rep["edition"], rep["year"])
-    sel = select_values(values[values["report_id"].isin(rep["report_id"])])
-    sel = sel.merge(rep[["report_id", "_era"]], on="report_id")
+    sel = selected.merge(rep[["report_id", "_era"]], on="report_id")
     parts = [
         _modern(sel[sel["_era"] == MODERN]),
         _legacy(sel[sel["_era"] == LEGACY], rep.loc[rep["_era"] == LEGACY, "report_id"]),
@@ -170,7 +174,7 @@ def harmonize(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     rows = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else parts[0]
     out = rows.merge(rep.drop(columns="_era"), on="report_id")
     units = {c: ind.unit for c, ind in indicators().items()}
-    out["unit"] = out["indicator"].map(units)
+    out["unit"] = out["indicator"].astype(object).map(units)
     out["count"] = _as_count(out["value"], out["unit"])
     out["comparable"] = out["quality"].isin(COMPARABLE_QUALITIES) & ~out["approximate"]
     return out[list(COLUMNS)].sort_values(["agency_key", "year", "indicator", "applicant"], ignore_index=True)
@@ -212,5 +216,5 @@ def by_lineage(harmonized: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["COLUMNS", "QUALITIES", "Rule", "by_lineage", "crosswalk", "era", "harmonize", "primary_reports",
-           "select_values", "targets"]
+__all__ = ["COLUMNS", "QUALITIES", "Rule", "by_lineage", "crosswalk", "era", "harmonize", "harmonize_selected",
+           "primary_reports", "select_values", "targets"]

@@ -154,7 +154,8 @@ def _jumps(p: _Pair) -> list[Check]:
 def _by_report(values: pd.DataFrame) -> dict[str, Values]:
     out: dict[str, Values] = {}
     v = values[values["indicator"].isin(INDICATORS) & values["value"].notna()]
-    for rid, ind, app, val in zip(v["report_id"], v["indicator"], v["applicant"], v["value"]):
+    cols = (v[c].tolist() for c in ("report_id", "indicator", "applicant", "value"))
+    for rid, ind, app, val in zip(*cols):
         out.setdefault(rid, {})[(ind, app)] = float(val)
     return out
 

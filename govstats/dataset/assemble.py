@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Optional
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import harmonize as hz
@@ -21,10 +23,12 @@ from . import corrections as corr
 from .cache import Cache
 from .files import Staged
 from .inputs import InputFile
-from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, REPORTS, VALUES, to_frame
+from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, REPORTS, VALUES, TableSchema, to_frame
 
 PARSED_OK = ("ok", "warning")
-_CONTEXT = [c for c, _ in CONTEXT]
+CONTEXT_TABLE = TableSchema("context", CONTEXT)
+_SELECT = ["report_id", "indicator", "applicant", "value", "source", "approximate", "span_start"]  # what harmonizing reads
+_KEEP = ["report_id", "indicator", "applicant", "value"]  # what cross-year checks read
 
 
 @dataclass
@@ -46,7 +50,8 @@ def _parsed_rows(cache: Cache, live: set[str], uncached: dict[str, dict]) -> pd.
 
 
 def _manifest(files: list[InputFile], parsed: pd.DataFrame, cached: set[str]) -> pd.DataFrame:
-    by_sha = parsed.set_index("sha256").to_dict("index")
+    cols = ["sha256", "status", "error", "seconds", "n_values", "n_warnings", "parser_version"]
+    by_sha = parsed[cols].set_index("sha256").to_dict("index")
     rows = []
     for f in files:
         row = {"source_path": f.source_path, "sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns,
@@ -74,65 +79,94 @@ def _reports(files: list[InputFile], parsed: pd.DataFrame) -> pd.DataFrame:
 
 
 class _Writer:
-    """A Parquet writer onto a staged temp file, fed with frames."""
+    """A Parquet writer onto a staged temp file, fed with Arrow tables or frames of its schema."""
 
-    def __init__(self, staged: Staged, name: str, schema) -> None:
+    def __init__(self, staged: Staged, name: str, schema: TableSchema) -> None:
         self.schema = schema
         self.writer = pq.ParquetWriter(staged.temp(f"{name}.parquet"), schema.arrow, compression="zstd")
         self.rows = 0
 
-    def write(self, df: pd.DataFrame) -> None:
-        if len(df):
-            self.writer.write_table(self.schema.from_frame(df))
-            self.rows += len(df)
+    def write(self, data: pa.Table | pd.DataFrame) -> None:
+        table = data if isinstance(data, pa.Table) else self.schema.from_frame(data)
+        if table.num_rows:
+            self.writer.write_table(table)
+            self.rows += table.num_rows
 
     def close(self) -> None:
         self.writer.close()
 
 
-def _stream_values(cache: Cache, by_part: dict[str, list[str]], reports: pd.DataFrame,
+def _with_context(part: pa.Table, ctx: pa.Table, schema: TableSchema, **constants: str) -> pa.Table:
+    """``part`` rows as ``schema`` rows: the report columns taken from ``ctx`` by report_id (an Arrow
+    join: no pandas round trip), the others from ``part``, ``constants`` filled in, the rest null."""
+    idx = pc.index_in(part.column("report_id"), value_set=ctx.column("report_id"))
+    known = pc.is_valid(idx)
+    if not pc.all(known).as_py():
+        part, idx = part.filter(known), idx.filter(known)
+    arrays = []
+    for name, typ in schema.columns:
+        if name in ctx.column_names and name != "report_id":
+            arrays.append(ctx.column(name).take(idx))
+        elif name in part.column_names:
+            arrays.append(part.column(name))
+        elif name in constants:
+            arrays.append(pa.array([constants[name]] * part.num_rows, typ))
+        else:
+            arrays.append(pa.nulls(part.num_rows, typ))
+    return pa.Table.from_arrays(arrays, schema=schema.arrow)
+
+
+def _corrected(table: pa.Table, fixes: dict[str, list[corr.Correction]], ctx: pa.Table) -> Optional[pa.Table]:
+    """The correction rows (``VALUES`` schema) of the reports in this part's ``table``, if any."""
+    ids = set(pc.unique(table.column("report_id")).to_pylist())
+    if not ids & fixes.keys():
+        return None
+    rows = corr.correction_rows(to_frame(table), fixes)
+    return _with_context(VALUES.from_frame(rows), ctx, VALUES)
+
+
+def _stream_values(cache: Cache, by_part: dict[str, list[str]], reports: pd.DataFrame, ctx: pa.Table,
                    fixes: dict[str, list[corr.Correction]], staged: Staged) -> tuple[int, pd.DataFrame]:
     """Write values.parquet and harmonized.parquet; return (value rows, values kept for cross-year checks)."""
-    ctx = reports[_CONTEXT]
     primary = reports[reports["primary"]]
     values_out = _Writer(staged, "values", VALUES)
     harmonized_out = _Writer(staged, "harmonized", HARMONIZED)
     keep: list[pd.DataFrame] = []
     try:
         for part, shas in by_part.items():
-            pv = to_frame(cache.read(part, "values", shas))
-            fixed = corr.correction_rows(pv, fixes)
-            if len(fixed):
-                fixed = fixed.astype({c: pv[c].dtype for c in fixed.columns if c in pv.columns} | {"original_value": "Float64"})
-                pv = pd.concat([pv, fixed], ignore_index=True)
-            values_out.write(pv.merge(ctx, on="report_id", how="inner"))
+            table = cache.read(part, "values", shas)
+            values_out.write(_with_context(table, ctx, VALUES))
+            fixed = _corrected(table, fixes, ctx)
+            if fixed is not None:
+                values_out.write(fixed)
             mine = primary[primary["sha256"].isin(shas)]
             if len(mine):
-                pv_primary = pv[pv["report_id"].isin(mine["report_id"])]
-                harmonized_out.write(hz.harmonize(pv_primary, mine))
-                wanted = pv_primary[pv_primary["indicator"].isin(cross_year.INDICATORS)]
-                keep.append(hz.select_values(wanted)[["report_id", "indicator", "applicant", "value"]])
+                ids = pa.array(mine["report_id"].tolist(), pa.string())
+                core = pa.concat_tables([t.select(_SELECT).replace_schema_metadata(None)
+                                         for t in (table, fixed) if t is not None])
+                selected = hz.select_values(to_frame(core.filter(pc.is_in(core.column("report_id"), ids))))
+                harmonized_out.write(hz.harmonize_selected(selected, mine))
+                keep.append(selected.loc[selected["indicator"].isin(cross_year.INDICATORS), _KEEP])
     finally:
         values_out.close()
         harmonized_out.close()
-    kept = pd.concat(keep, ignore_index=True) if keep else pd.DataFrame(columns=["report_id", "indicator", "applicant", "value"])
+    kept = pd.concat(keep, ignore_index=True) if keep else pd.DataFrame(columns=_KEEP)
     return values_out.rows, kept
 
 
-def _stream_checks(cache: Cache, by_part: dict[str, list[str]], reports: pd.DataFrame, cross: pd.DataFrame,
+def _stream_checks(cache: Cache, by_part: dict[str, list[str]], ctx: pa.Table, cross: pd.DataFrame,
                    staged: Staged) -> int:
     """Write checks.parquet (report checks, then cross-year checks); return the failed ones."""
-    ctx = reports[_CONTEXT]
     out = _Writer(staged, "checks", CHECKS)
     failed = 0
     try:
         for part, shas in by_part.items():
-            pc = to_frame(cache.read(part, "checks", shas)).merge(ctx, on="report_id", how="inner")
-            failed += int((pc["status"] == "fail").sum())
-            out.write(pc.assign(scope="report"))
-        xc = cross.merge(ctx, on="report_id", how="inner")
-        failed += int((xc["status"] == "fail").sum())
-        out.write(xc.assign(scope="cross_year"))
+            table = _with_context(cache.read(part, "checks", shas), ctx, CHECKS, scope="report")
+            failed += pc.sum(pc.equal(table.column("status"), "fail")).as_py() or 0
+            out.write(table)
+        xc = _with_context(CHECKS.from_frame(cross.assign(scope="cross_year")), ctx, CHECKS)
+        failed += pc.sum(pc.equal(xc.column("status"), "fail")).as_py() or 0
+        out.write(xc)
     finally:
         out.close()
     return failed
@@ -152,10 +186,10 @@ def assemble(files: list[InputFile], cache: Cache, cached: set[str], uncached: d
     resolved, warnings = corr.resolve(fixes, reports)
     ok_shas = set(reports["sha256"])
     by_part = {p: [s for s in shas if s in ok_shas] for p, shas in cache.live_by_part(ok_shas).items()}
-    n_values, kept = _stream_values(cache, by_part, reports, resolved, staged)
-    primary = reports[reports["primary"]]
-    cross = cross_year.cross_year_checks(kept, primary)
-    n_failed = _stream_checks(cache, by_part, reports, cross, staged)
+    ctx = CONTEXT_TABLE.from_frame(reports)
+    n_values, kept = _stream_values(cache, by_part, reports, ctx, resolved, staged)
+    cross = cross_year.cross_year_checks(kept, reports[reports["primary"]])
+    n_failed = _stream_checks(cache, by_part, ctx, cross, staged)
     pq.write_table(REPORTS.from_frame(reports), staged.temp("reports.parquet"), compression="zstd")
     pq.write_table(MANIFEST.from_frame(manifest), staged.temp("manifest.parquet"), compression="zstd")
     return Assembled(Counter(manifest["status"]), n_values, n_failed, warnings)

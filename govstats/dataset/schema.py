@@ -101,6 +101,8 @@ CHECK: tuple[Column, ...] = (
 PARSED = TableSchema("parsed", _cols([("sha256", STR), ("report_id", STR)], META, PARSE_OUTCOME))
 PART_VALUES = TableSchema("values", _cols([("report_id", STR)], VALUE))
 PART_CHECKS = TableSchema("checks", _cols([("report_id", STR)], CHECK))
+#: what a correction row adds to a value row: the value it replaced and who corrected it
+CORRECTION: tuple[Column, ...] = (("original_value", F64), ("corrected_by", STR))
 
 # --------------------------------------------------------------------------- outputs
 REPORTS = TableSchema("reports", _cols(
@@ -108,9 +110,7 @@ REPORTS = TableSchema("reports", _cols(
     [("synthetic", BOOL), ("primary", BOOL)],
     [c for c in PARSE_OUTCOME if c[0] not in ("error", "seconds")],
 ))
-VALUES = TableSchema("values", _cols(
-    CONTEXT, VALUE, [("original_value", F64), ("corrected_by", STR)],
-))
+VALUES = TableSchema("values", _cols(CONTEXT, VALUE, CORRECTION))
 CHECKS = TableSchema("checks", _cols(
     CONTEXT, [("scope", STR)], CHECK, [("other_report_id", STR)],
 ))
