@@ -111,6 +111,9 @@ def _classify_line(line: str, base: int) -> _Line:
     if not s:
         return _Line(base, BLANK, "", [])
     if "|" in s:
+        if s == "|" and line[0].isspace():  # " |": an empty cell of the one-cell-per-line layout
+            pos = base + line.index("|")
+            return _Line(base, CELL, "pipe-lines", [Cell("", pos, pos)])
         if _PIPE_ONLY.match(s):
             return _Line(base, FILLER, "", [])
         if s.endswith("|") and s.count("|") == 1:  # one cell per line: "商业 企业 |"
@@ -199,18 +202,49 @@ def _has_caption(run: list[_Line]) -> bool:
     return any(t.role in ("start", "reset") for ln in run for c in ln.cells for t in book.lookup(c.text))
 
 
+def _usual_gap(run: list[_Line]) -> Optional[int]:
+    """The number of blank lines that usually separates two single-cell lines of the region.
+
+    In one-cell-per-line layouts an empty cell is one more blank line than usual: none usually
+    (``规章`` / ``0`` / *blank* / ``0``), or one in the indented 统计表 layout (``2.兼职人员数`` /
+    *blank* / ``人`` / *blank* / *blank*). None when the region has too few single cells to tell.
+    """
+    gaps: list[int] = []
+    blank, seen = 0, False
+    for ln in run:
+        if ln.kind == BLANK:
+            blank += 1
+        elif ln.kind == CELL:
+            if seen:
+                gaps.append(blank)
+            blank, seen = 0, True
+    if len(gaps) < 4:
+        return None
+    gap, n = Counter(gaps).most_common(1)[0]
+    return gap if n >= 0.6 * len(gaps) else None
+
+
 def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
     """Rows of a region: single cells grouped as label cells + value cells, row lines kept whole."""
     n_values = _value_count(run)
     if n_values < MIN_VALUES and not (n_values and _has_caption(run)):
         return None
     row_mode = _row_mode(run)
+    gap = None if row_mode else _usual_gap(run)
     rows: list[list[Optional[Cell]]] = []
     cur: list[Cell] = []
     cur_has_value = False
     fillers = 0
+    blanks: list[int] = []  # offsets of the blank lines since the last cell
     for ln in run:
-        if ln.kind in (BLANK, SEP):
+        if ln.kind == BLANK:
+            blanks.append(ln.start)
+            continue
+        if gap is not None and ln.kind == CELL and len(blanks) > gap and cur:
+            cur += [Cell("", pos, pos) for pos in blanks[gap:]]  # the surplus blank lines: empty cells
+            cur_has_value = True
+        blanks = []
+        if ln.kind == SEP:
             continue
         if ln.kind == FILLER:
             fillers += 1

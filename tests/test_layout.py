@@ -47,9 +47,14 @@ def test_indented_cells_with_unit_column_and_blank_cell():
     )
     assert rows_of(text) == [
         ["1.专职人员数(不包括政府公报及政府网站工作人员数)", "人", "1"],
-        ["2.兼职人员数", "人"],  # the value cell is empty: nothing follows the unit
+        ["2.兼职人员数", "人", ""],  # the empty value cell: one more blank line
         ["(四)政府信息公开专项经费(不包括用于政府公报编辑管理及", "政府网站建设维护等方面的经费)", "万元", "0"],
     ]
+
+
+def test_space_pipe_line_is_an_empty_cell_not_a_filler():
+    rows = rows_of("四、结转下年度继续办理 |\n3 |\n1 |\n |\n0 |\n||\n(七)总计 |\n4 |\n")
+    assert rows == [["四、结转下年度继续办理", "3", "1", "", "0"], ["(七)总计", "4"]]
 
 
 def test_markdown_table_separator_skipped_and_flattened_section_four():

@@ -403,3 +403,43 @@ def test_local_legacy_form_with_code_and_period_columns_reads_the_year():
     )
     got = by_key(extract(text)[0])
     assert [got[k].value for k in ("proactive.total", "requests.new", "requests.by_channel.online")] == [600, 20, 8]
+
+
+def test_rectangular_markdown_maps_cells_under_their_header_cells():
+    """Empty label sub-columns and an empty 总计 cell are both blank: columns decide, not order."""
+    values, warnings = extract((FIX / "markdown_rectangular_2019.txt").read_text(encoding="utf-8"))
+    got = by_key(values)
+    assert got["outcome.total@natural_person"].value == 389 and got["outcome.total@other_org"].value == 21
+    assert (got["outcome.total"].value, got["outcome.total"].note) == (None, "blank")
+    assert got["requests.new"].value == 477 and got["outcome.granted@natural_person"].value == 211
+    # the 2019 colspans rendered as blank cells: the data rows span other columns than the header
+    assert (got["licensing.items_prev"].value, got["licensing.items_change"].value) == (2, -2)
+    assert (got["licensing.decisions"].value, got["licensing.decisions"].note) == (None, "blank")
+    assert (got["other_services.items_change"].note, got["other_services.decisions"].value) == ("not_applicable", 60)
+    assert warnings == []
+
+
+def test_tab_rows_that_lost_their_trailing_empty_cell():
+    head = "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计\n\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\n"
+    text = (
+        "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)\t\t\t申请人情况\t\t\t\t\t\t\n" + head
+        + "一、本年新收政府信息公开申请数量\t\t\t28\t3\t1\t1\t1\t2\t36\n"
+        + "\t(二)部分公开(区分处理的,只计这一情形,不计其他情形)\t\t67\t4\t1\t0\t1\t2\t\n"  # 总计 empty
+        + "行政复议\t\t\t\t\t行政诉讼\t\t\t\t\t\t\t\t\t\n"
+        + "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t\n"
+        + "\t\t\t\t\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+        + "1\t0\t1\t0\t2\t1\t0\t0\t0\t1\t0\t0\t0\t0\t\n"
+    )
+    got = by_key(extract(text)[0])
+    assert got["outcome.partial@natural_person"].value == 67 and got["outcome.partial@other_org"].value == 2
+    assert (got["outcome.partial"].value, got["outcome.partial"].note) == (None, "blank")
+    assert got["review.total"].value == 2 and got["litigation.after_review.pending"].value == 0
+    assert got["litigation.after_review.total"].value is None
+
+
+def test_one_cell_per_line_empty_line_is_an_empty_cell():
+    text = "行政许可\n20\n\n6900\n行政处罚\n649\n+20\n97\n行政强制\n28\n-3\n60\n"
+    text = "第二十条第(五)项\n信息内容\n上一年项目数量\n本年增/减\n处理决定数量\n" + text
+    got = by_key(extract(text)[0])
+    assert (got["licensing.items_change"].value, got["licensing.items_change"].note) == (None, "blank")
+    assert got["licensing.decisions"].value == 6900 and got["coercion.items_change"].value == -3

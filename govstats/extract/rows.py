@@ -43,6 +43,9 @@ class Row:
     tail: list[Cell] = field(default_factory=list)  # unit and value cells in printed order
     prev_ctx: list[Cell] = field(default_factory=list)  # label-only lines just before (data rows only)
     next_ctx: list[Cell] = field(default_factory=list)  # label-only lines just after
+    cols: dict[int, Cell] = field(default_factory=dict)  # column index -> cell, rows of rectangular grids
+    width: int = 0  # columns of the grid row when positions mean something (else 0)
+    open_end: bool = False  # trailing empty cells may be missing (tab rows lose them to whitespace stripping)
 
     @property
     def is_data(self) -> bool:
@@ -52,10 +55,20 @@ class Row:
         """The row as printed, cells joined by `` | `` (evidence)."""
         return " | ".join(c.text for c in self.cells if c.text)
 
+    def column_of(self, cell: Cell) -> Optional[int]:
+        """The column index of one of the row's cells (rectangular grids only)."""
+        return next((j for j, c in self.cols.items() if c is cell), None)
 
-def split_row(cells: list[Optional[Cell]]) -> Row:
-    """Label cells, unit cell and value cells of one grid row (spanning copies dropped)."""
-    own = [c for c in cells if c is not None and c.origin is None]
+
+def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: bool = False) -> Row:
+    """Label cells, unit cell and value cells of one grid row (spanning copies dropped).
+
+    ``positional``: the grid is rectangular (a loader grid, pipe/Markdown/tab rows), so column
+    indexes can tie value cells to header cells; ``open_end``: its rows may have lost trailing
+    empty cells.
+    """
+    cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
+    own = list(cols.values())
     kinds = [parse_cell(c.text).kind for c in own]
     i = len(own)
     while i > 0 and kinds[i - 1] != TEXT:
@@ -70,7 +83,10 @@ def split_row(cells: list[Optional[Cell]]) -> Row:
             values.append(c)
     if unit is None and NUMBER not in kinds[i:] and NA not in kinds[i:]:
         values = []  # only blank cells: a label-only row
-    return Row(labels, values, unit, [c for c in own if c.text], own[i:] if values or unit else [])
+    tail = own[i:] if values or unit else []
+    if not positional:
+        return Row(labels, values, unit, [c for c in own if c.text], tail)
+    return Row(labels, values, unit, [c for c in own if c.text], tail, cols=cols, width=len(cells), open_end=open_end)
 
 
 def attach_context(rows: list[Row]) -> list[Row]:

@@ -42,6 +42,8 @@ from .cells import BLANK, CellValue, parse_cell, unit_info
 from .labels import HeaderToken, LabelBook, canon, header_book, label_books, standard_leaves
 from .rows import Match, Row, align, attach_context, row_matches, split_row
 
+#: grids whose column indexes line header cells up with value cells (rectangular tables)
+_POSITIONAL_SOURCES = frozenset({"html", "pdf", "docx", "text:pipe", "text:markdown", "text:tab"})
 #: minimum score for a Section 二 row label
 SEC2_MIN = 0.8
 #: minimum score for a legacy row matched out of the expected order
@@ -53,9 +55,11 @@ def extract_tables(doc: Document, grids: list[Grid], meta: Meta) -> tuple[list[V
     reader = _Reader()
     trouble: list[str] = []
     for grid in sorted(grids, key=lambda g: g.start):
+        positional = grid.source in _POSITIONAL_SOURCES
+        open_end = grid.source == "text:tab"  # trailing tabs went with trailing whitespace
         try:
             for cells in grid.rows:
-                reader.feed(split_row(cells))
+                reader.feed(split_row(cells, positional, open_end))
         except Exception as e:  # odd content must never stop the parse: report it and go on
             trouble.append(f"a {grid.source} table at {grid.start} was not fully read ({type(e).__name__}: {e})")
     values, warnings = _dedupe(reader.tables)
@@ -77,7 +81,7 @@ class _Reader:
         i = 0
         while i < len(cells):
             before = self.current
-            used = self._header_cells(cells, i)
+            used = self._header_cells(row, cells, i)
             if not used:
                 rest.append(cells[i])
                 i += 1
@@ -94,18 +98,20 @@ class _Reader:
         if self.current is not None:
             self.current.add(row)
 
-    def _header_cells(self, cells: list[Cell], i: int) -> int:
+    def _header_cells(self, row: Row, cells: list[Cell], i: int) -> int:
         """How many cells from ``i`` on form one header cell (0: a row label).
 
         A header cell wrapped over two or three lines (``本年新`` / ``制作数量``) counts once.
         """
-        if self._header_cell(cells[i]):
+        col = row.column_of(cells[i]) if row.width else None
+        where = (row.width, col) if col is not None else None
+        if self._header_cell(cells[i], where):
             return 1
         for k in (2, 3):
             if i + k <= len(cells):
                 joined = "".join(c.text for c in cells[i : i + k])
                 toks = [t for t in header_book().lookup(joined) if t.mode == "exact"]
-                if toks and self._tokens(joined, toks):
+                if toks and self._tokens(joined, toks, None):
                     return k
         return 0
 
@@ -117,11 +123,15 @@ class _Reader:
             # the previous columns until a header cell of its own replaces them
             self.current.columns = list(prev.columns)
             self.current.header_texts = list(prev.header_texts)
+            self.current.places = list(prev.places)
             self.current.fresh = False
         self.tables.append(self.current)
 
-    def _header_cell(self, cell: Cell) -> bool:
-        """Handle a header / caption / footer cell; False when the cell is a row label."""
+    def _header_cell(self, cell: Cell, where: Optional[tuple[int, int]]) -> bool:
+        """Handle a header / caption / footer cell; False when the cell is a row label.
+
+        ``where``: (row width, column) of the cell in a rectangular grid, else None.
+        """
         toks = header_book().lookup(cell.text)
         if not toks and len(cell.text.split()) > 1:
             parts = cell.text.split()
@@ -132,13 +142,13 @@ class _Reader:
                 return False
             for p, t in found:
                 if t:
-                    self._tokens(p, t)
+                    self._tokens(p, t, None)
             return True
         if not toks:
             return False
-        return self._tokens(cell.text, toks)
+        return self._tokens(cell.text, toks, where)
 
-    def _tokens(self, text: str, toks: list[HeaderToken]) -> bool:
+    def _tokens(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> bool:
         """Route the header tokens of one cell; False when they belong to no table here."""
         if any(t.role == "footer" for t in toks):
             self.current = None
@@ -153,7 +163,7 @@ class _Reader:
         elif any(t.role == "start" for t in mine) and self.current is not None and self.current.restart_on_start(mine):
             self._open(mine[0].kind)
         assert self.current is not None
-        self.current.header(text, [t for t in toks if t.kind == self.current.kind])
+        self.current.header(text, [t for t in toks if t.kind == self.current.kind], where)
         return True
 
     def _switch_by_label(self, row: Row) -> None:
@@ -198,8 +208,8 @@ class _Table:
     values: list[Value] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def header(self, text: str, toks: list[HeaderToken]) -> None:
-        """A header cell of this table kind."""
+    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
+        """A header cell of this table kind; ``where``: (row width, column) in a rectangular grid."""
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -220,16 +230,18 @@ class _Sec2(_Table):
     kind: str = "sec2"
     columns: list[tuple[str, Optional[tuple[str, float]]]] = field(default_factory=list)  # (key, unit)
     header_texts: list[str] = field(default_factory=list)
+    places: list[Optional[tuple[int, int]]] = field(default_factory=list)  # (width, column) per column
     fresh: bool = True  # False once the columns were used by a data row (or inherited)
-    snapshots: dict[int, tuple[list, list]] = field(default_factory=dict)  # id(data row) -> its columns
+    snapshots: dict[int, tuple[list, list, list]] = field(default_factory=dict)  # id(data row) -> columns
 
-    def header(self, text: str, toks: list[HeaderToken]) -> None:
+    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         if any(t.role == "reset" for t in toks) or not self.fresh:
-            self.columns, self.header_texts, self.fresh = [], [], True
+            self.columns, self.header_texts, self.places, self.fresh = [], [], [], True
         for t in toks:
             if t.role == "column":
                 self.columns.append((t.key, unit_info(text)))
                 self.header_texts.append(text)
+                self.places.append(where)
                 break
 
     def restart_on_start(self, toks: list[HeaderToken]) -> bool:
@@ -239,7 +251,7 @@ class _Sec2(_Table):
         self.rows.append(row)
         if row.is_data:
             self.fresh = False
-            self.snapshots[id(row)] = (list(self.columns), list(self.header_texts))
+            self.snapshots[id(row)] = (list(self.columns), list(self.header_texts), list(self.places))
 
     def finish(self) -> None:
         data = attach_context(self.rows)
@@ -249,8 +261,8 @@ class _Sec2(_Table):
             if m is None:
                 self.warn(f"row {_row_label(r) or r.text()!r} matches no row of the form; not read")
                 continue
-            columns, heads = self.snapshots[id(r)]
-            cells = _fit(r.values, len(columns))
+            columns, heads, places = self.snapshots[id(r)]
+            cells = _pick(r, len(columns), places)
             if cells is None:
                 self.warn(f"row {m.label!r} prints {len(r.values)} values for {len(columns)} columns; not read")
                 continue
@@ -268,22 +280,31 @@ class _ColumnTable(_Table):
     """A table whose columns are the leaves of a multi-level header (Sections 三 and 四)."""
 
     tokens: list[HeaderToken] = field(default_factory=list)
+    token_places: list[Optional[tuple[int, int]]] = field(default_factory=list)
     token_texts: list[str] = field(default_factory=list)
+    places: list[Optional[tuple[int, int]]] = field(default_factory=list)  # of the resolved columns
 
-    def header(self, text: str, toks: list[HeaderToken]) -> None:
+    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         # a header repeated after a page break adds nothing: its tokens find their places taken
-        self.tokens.extend(_merge_tokens(toks))
+        merged = _merge_tokens(toks)
+        self.tokens.extend(merged)
+        self.token_places.extend([where] * len(merged))
         self.token_texts.append(text)
 
-    def columns(self, n_values: int) -> Optional[list[tuple[str, ...]]]:
-        """Column paths for rows of ``n_values`` cells: by the header; the form's own columns
-        only when the header cannot be read (PDF text) and the rows fit them; else None + warning."""
-        leaves = _flatten(self.tokens)
-        paths = [p for p, _ in leaves]
-        if paths and len(paths) == n_values and all(_is_leaf_key(self.kind, p) for p in paths):
-            return paths
+    def columns(self, n_values: int, rows: list[Row]) -> Optional[list[tuple[str, ...]]]:
+        """Column paths for rows of (mostly) ``n_values`` cells: by the header when its columns fit
+        the rows; the form's own columns only when the header cannot be read (PDF text) and the
+        rows fit them; else None and a warning."""
+        leaves = _flatten(self.tokens, self.token_places)
+        paths = [p for p, _, _ in leaves]
+        places = [w for _, _, w in leaves]
+        if paths and all(_is_leaf_key(self.kind, p) for p in paths):
+            fitting = sum(_pick(r, len(paths), places) is not None for r in rows)
+            if len(paths) == n_values or 2 * fitting >= len(rows) > 0:
+                self.places = places
+                return paths
         standard = list(standard_leaves(self.kind))
-        if n_values == len(standard) and all(std for _, std in leaves):
+        if n_values == len(standard) and all(std for _, std, _ in leaves):
             return standard
         header = " ".join(self.token_texts)
         self.warn(f"header columns {[p[-1] for p in paths]} ({header!r}) do not fit rows of {n_values} values; table not read")
@@ -302,7 +323,7 @@ class _Sec3(_ColumnTable):
         if not data:
             return
         widths = Counter(len(r.values) for r in data if r.values)
-        columns = self.columns(widths.most_common(1)[0][0] if widths else 0)
+        columns = self.columns(widths.most_common(1)[0][0] if widths else 0, data)
         if columns is None:
             return
         applicants = [path[-1] for path in columns]
@@ -315,7 +336,7 @@ class _Sec3(_ColumnTable):
                 if r.values:
                     self.warn(f"row {_row_label(r)!r} matches no row of the form; not read")
                 continue
-            cells = _fit(r.values, len(columns))
+            cells = _pick(r, len(columns), self.places)
             if cells is None:
                 self.warn(f"row {m.label!r} prints {len(r.values)} values for {len(columns)} columns; not read")
                 continue
@@ -334,7 +355,7 @@ class _Sec4(_ColumnTable):
 
     def _cells(self) -> list[Cell]:
         """The value cells of the first rows that make up one row of the table (15 in the form)."""
-        widths = {len(_flatten(self.tokens)), len(standard_leaves("sec4"))}
+        widths = {len(_flatten(self.tokens, self.token_places)), len(standard_leaves("sec4"))}
         cells: list[Cell] = []
         for r in self.rows:
             cells += r.values
@@ -346,9 +367,14 @@ class _Sec4(_ColumnTable):
         cells = self._cells()
         if not cells:
             return
-        columns = self.columns(len(cells))
+        n = len(cells)
+        if len(self.rows) == 1 and self.rows[0].open_end:
+            n = max(n, len(_flatten(self.tokens, self.token_places)))  # trailing blanks stripped away
+        columns = self.columns(n, self.rows[:1])
         if columns is None:
             return
+        if len(self.rows) == 1:
+            cells = _pick(self.rows[0], len(columns), self.places) or cells
         evidence = " | ".join(c.text for c in cells)
         for path, cell in zip(columns, cells):
             indicator = f"{path[-2]}.{path[-1]}"
@@ -361,7 +387,7 @@ class _Legacy(_Table):
     kind: str = "legacy"
     roles: list[str] = field(default_factory=list)  # label | unit | code | value | period | cumulative
 
-    def header(self, text: str, toks: list[HeaderToken]) -> None:
+    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         for t in toks:
             if t.key in ("label", "unit", "code") + _VALUE_ROLES:
                 self.roles.append(t.key)
@@ -414,6 +440,8 @@ class _Legacy(_Table):
             values = values[1:]
         while len(values) > n_value_cols and parse_cell(values[0].text).kind == BLANK:
             values.pop(0)  # an empty unit column
+        while len(values) > n_value_cols and parse_cell(values[-1].text).kind == BLANK:
+            values.pop()  # empty lines after the last cell of the row
         return values, r.unit
 
 
@@ -441,8 +469,11 @@ def _merge_tokens(toks: list[HeaderToken]) -> list[HeaderToken]:
     return [HeaderToken(first.kind, first.token, first.mode, first.key, tuple(parents), first.role, any(t.standard for t in keyed))]
 
 
-def _flatten(tokens: list[HeaderToken]) -> list[tuple[tuple[str, ...], bool]]:
-    """Leaf column paths of a multi-level header read cell by cell, with a "standard" flag.
+def _flatten(
+    tokens: list[HeaderToken], places: list[Optional[tuple[int, int]]]
+) -> list[tuple[tuple[str, ...], bool, Optional[tuple[int, int]]]]:
+    """Leaf column paths of a multi-level header read cell by cell, with a "standard" flag and
+    the (row width, column) of the leaf's header cell in a rectangular grid (else None).
 
     A child goes to the deepest parent already seen that does not have it yet (the sub-headers of
     ``复议`` come before those of ``直接起诉``); a parent none of whose children were seen is a leaf.
@@ -452,7 +483,8 @@ def _flatten(tokens: list[HeaderToken]) -> list[tuple[tuple[str, ...], bool]]:
     tree = _tree(tokens[0].kind)
     seen: list[str] = []
     parent_of: dict[str, Optional[str]] = {}
-    children: dict[str, list[tuple[str, bool]]] = {}
+    place_of: dict[str, Optional[tuple[int, int]]] = {}
+    children: dict[str, list[tuple[str, bool, Optional[tuple[int, int]]]]] = {}
 
     def appear(key: str, parent: Optional[str]) -> None:
         if key not in seen:
@@ -460,11 +492,12 @@ def _flatten(tokens: list[HeaderToken]) -> list[tuple[tuple[str, ...], bool]]:
             parent_of[key] = parent
 
     def free(p: str, key: str) -> bool:
-        return all(k != key for k, _ in children.get(p, []))
+        return all(k != key for k, _, _ in children.get(p, []))
 
-    for t in tokens:
+    for t, where in zip(tokens, places):
         if not t.parents:
             appear(t.key, None)
+            place_of.setdefault(t.key, where)
             continue
         options = [p for p in t.parents if p in seen and free(p, t.key)]
         if not options:
@@ -473,21 +506,21 @@ def _flatten(tokens: list[HeaderToken]) -> list[tuple[tuple[str, ...], bool]]:
                 continue  # a header cell repeated (page break): its place is taken
             appear(options[0], None)
         parent = max(options, key=lambda p: (tree.depth.get(p, 0), -seen.index(p)))
-        children.setdefault(parent, []).append((t.key, t.standard))
+        children.setdefault(parent, []).append((t.key, t.standard, where))
         if t.key in tree.parents:
             appear(t.key, parent)
-    out: list[tuple[tuple[str, ...], bool]] = []
+    out: list[tuple[tuple[str, ...], bool, Optional[tuple[int, int]]]] = []
 
-    def walk(key: str, path: tuple[str, ...], standard: bool) -> None:
+    def walk(key: str, path: tuple[str, ...], standard: bool, where: Optional[tuple[int, int]]) -> None:
         kids = children.get(key, [])
         if not kids:
-            out.append((path, standard))
-        for k, std in kids:
-            walk(k, path + (k,), std)
+            out.append((path, standard, where))
+        for k, std, w in kids:
+            walk(k, path + (k,), std, w)
 
     for key in seen:
         if parent_of[key] is None:
-            walk(key, (key,), True)
+            walk(key, (key,), True, place_of.get(key))
     return out
 
 
@@ -553,24 +586,59 @@ def _chunk_rows(table: _Table, data: list[Row], ncols: int, book: LabelBook) -> 
 
 
 # --------------------------------------------------------------------------- values
+def _pick(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
+    """The value cells of a row for ``n`` columns.
+
+    By the columns of the header cells when header and row come from one rectangular grid and
+    every printed value of the row sits under a header cell (a Markdown or tab rendering whose
+    empty label cells and empty value cells are alike blank); else in order when the row prints
+    exactly ``n`` cells (spanning copies are gone: the 2019 (五)/(六) HTML tables, whose header and
+    data rows span different columns, are mapped by order); else with surplus blanks dropped.
+    """
+    by_column = _by_column(r, n, places)
+    if by_column is not None:
+        return by_column
+    if len(r.values) == n:
+        return list(r.values)
+    return _fit(r.values, n)
+
+
+def _by_column(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
+    cols = [w[1] for w in places if w is not None and (w[0] == r.width or r.open_end)]
+    if not r.width or not n or len(cols) != n or len(places) != n or len(set(cols)) != n:
+        return None
+    end = max(c.end for c in r.cols.values())
+    cells = [r.cols.get(c) or (Cell("", end, end) if r.open_end and c >= r.width else None) for c in cols]
+    if not all(c is not None and parse_cell(c.text).is_value for c in cells):
+        return None
+    printed = {id(c) for c in r.values if parse_cell(c.text).kind != BLANK}
+    return cells if printed <= {id(c) for c in cells} else None  # type: ignore[return-value]
+
+
 def _fit(values: list[Cell], n: int) -> Optional[list[Cell]]:
     """The value cells of a row for ``n`` columns, surplus blank cells dropped.
 
-    Blank cells at either end go first (empty columns of a PDF grid); then blank cells inside the
-    row, which text renderings of colspans leave (the 2019 本年增/减 column spans two cells in the
-    header and the first value spans two in the data rows: cells are mapped by order).
+    Blanks go in this order: at the start (empty label sub-columns), right after a printed value
+    (what a text rendering leaves of a colspan: the 2019 本年增/减 header spans two columns and the
+    first value of the data rows does), then at the end (empty columns of a grid).
     """
     cells = list(values)
-    while len(cells) > n and cells and parse_cell(cells[-1].text).kind == BLANK:
-        cells.pop()
-    while len(cells) > n and cells and parse_cell(cells[0].text).kind == BLANK:
-        cells.pop(0)
+    blank = [parse_cell(c.text).kind == BLANK for c in cells]
     surplus = len(cells) - n
-    if surplus > 0:
-        blanks = [i for i, c in enumerate(cells) if parse_cell(c.text).kind == BLANK][:surplus]
-        if len(blanks) == surplus:
-            cells = [c for i, c in enumerate(cells) if i not in blanks]
-    return cells if len(cells) == n and n > 0 else None
+    drop: list[int] = []
+    i = 0
+    while len(drop) < surplus and i < len(cells) and blank[i]:
+        drop.append(i)
+        i += 1
+    for j in range(i + 1, len(cells)):
+        if len(drop) < surplus and blank[j] and not blank[j - 1] and any(not b for b in blank[j + 1 :]):
+            drop.append(j)
+    for j in range(len(cells) - 1, -1, -1):
+        if len(drop) < surplus and blank[j] and j not in drop:
+            drop.append(j)
+    if len(cells) - len(drop) != n or n <= 0:
+        return None
+    return [c for j, c in enumerate(cells) if j not in drop]
 
 
 def _evidence(row: Row, label: str) -> str:
