@@ -4,9 +4,11 @@ HTML, PDF and DOCX loaders bring real grids (``Document.grids``); this module fi
 survive only as text, in every layout seen in real reports (templates.md §5):
 
 - one cell per line, no delimiter (``规章`` / ``0`` / ``0`` / ``0``);
-- one cell per line ending in `` |``, with pipe-only filler lines (``|||``) left by row/col spans;
+- one cell per line ending in `` |``, with pipe-only filler lines (``|||``) left by row/col spans
+  (dropped) and `` |`` lines for empty cells;
 - whitespace-indented cells separated by blank lines, with a unit column (``件`` / ``0``) and
-  blank-for-empty cells (a label and its unit followed by nothing);
+  blank-for-empty cells: one blank line more than usual between two cells is an empty cell
+  (``2.兼职人员数`` / ``人`` / *nothing*);
 - pipe rows, one table row per line (``三、本年度办理结果 | (一)予以公开 | 2 | 1 | …``), also
   Markdown tables with a ``|---|`` separator;
 - tab-separated rows;
@@ -18,8 +20,9 @@ a run of non-prose lines holding at least two value cells; page marks are alread
 normalization, so a table continues across pages. Inside a region, single-cell lines are grouped
 into rows (label cells, then the value and unit cells that follow them); row lines stay rows of
 their own, and label-only lines become label-only rows, so an extractor can attach a wrapped label
-to the value row before or after it. Nothing here knows what the table is (a table caption only
-lets a region with a single value count as a table): classification and label matching belong to
+to the value row before or after it (in regions printing a row per line, a value alone on a line is
+a row of its own too). Nothing here knows what the table is (a table caption only lets a region
+with a single value count as a table): classification and label matching belong to
 ``govstats.extract.tables``.
 """
 from __future__ import annotations
