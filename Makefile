@@ -7,7 +7,6 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 JOBS    ?= 2
 SHARED  ?= ../shared
-export MPLBACKEND ?= Agg
 
 .PHONY: all demo test test-fast install venv fonts build notebooks score bench clean
 
@@ -49,6 +48,8 @@ demo: notebooks
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
 	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks/
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	  --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/teaching.ipynb
 
 score: install
 	$(BIN)/python $(SHARED)/tools/score.py --cmd "$(BIN)/govstats parse {file} --json" $(SHARED)/corpus -v

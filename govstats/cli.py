@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Optional, Sequence
 
@@ -92,12 +93,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         print(f"govstats: error: {e}", file=sys.stderr)
         return EXIT_NOT_A_REPORT if isinstance(e, NotAReport) else EXIT_BAD_INPUT
+    except BrokenPipeError:  # e.g. `govstats info --json | head`
+        try:  # keep Python's exit-time flush from complaining about the closed pipe
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
     except MemoryError:
         print("govstats: error: out of memory", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as e:  # a bug must still end in one clear line (set GOVSTATS_DEBUG=1 for the traceback)
-        import os
-
         if os.environ.get("GOVSTATS_DEBUG"):
             raise
         target = getattr(a, "file", None) or getattr(a, "raw", None) or ""
@@ -106,8 +111,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except KeyboardInterrupt:
         print("govstats: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":
