@@ -43,17 +43,25 @@ class Division:
         return self.first_year <= year <= last
 
 
+#: the real divisions, then the fictional places of the synthetic demo panel (govstats.synth):
+#: 沧澜省 / 澄湖市 / 临澜区 / 望川县 exist nowhere; their ids start with "S" so they never collide
+GAZETTEER_FILES = ("data/gazetteer.csv", "data/gazetteer_fictional.csv")
+
+
 @functools.lru_cache(maxsize=1)
 def divisions() -> tuple[Division, ...]:
-    with resources.files("govstats").joinpath("data/gazetteer.csv").open(encoding="utf-8") as f:
-        return tuple(
-            Division(
-                level=r["level"], id=r["id"], code=r["code"], name=r["name"], short=r["short"],
-                province=r["province"], province_id=r["province_id"], city=r["city"], city_id=r["city_id"],
-                first_year=int(r["first_year"]), last_year=int(r["last_year"]),
+    out: list[Division] = []
+    for name in GAZETTEER_FILES:
+        with resources.files("govstats").joinpath(name).open(encoding="utf-8") as f:
+            out.extend(
+                Division(
+                    level=r["level"], id=r["id"], code=r["code"], name=r["name"], short=r["short"],
+                    province=r["province"], province_id=r["province_id"], city=r["city"], city_id=r["city_id"],
+                    first_year=int(r["first_year"]), last_year=int(r["last_year"]),
+                )
+                for r in csv.DictReader(f)
             )
-            for r in csv.DictReader(f)
-        )
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)

@@ -47,6 +47,12 @@ def _abbreviations() -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=1)
+def _agency_contexts() -> list[re.Pattern[str]]:
+    name = f"[{CJK}]{{2,24}}?(?:" + _org_suffix_re().pattern + ")"
+    return [re.compile(r["pattern"].replace("{NAME}", name)) for r in read_csv("agency_contexts.csv")]
+
+
+@functools.lru_cache(maxsize=1)
 def _edition_markers() -> list[tuple[str, str, float]]:
     return [(r["edition"], r["marker"], float(r["weight"] or 1)) for r in read_csv("edition_markers.csv")]
 
@@ -234,8 +240,29 @@ def find_agency(doc: Document, title: Optional[str], title_pos: Optional[int]) -
             agency = max(counts, key=score)
             evidence = next((doc.text[max(0, p - 20) : p + len(agency) + 20] for p, n in names if n == agency), agency)
     if agency is None:
+        agency, evidence = _agency_from_context(doc, text)
+    if agency is None:
         return None, ""
     return _fullest_form(agency, text, [n for _, n in names]), evidence
+
+
+def _agency_from_context(doc: Document, text: str) -> tuple[Optional[str], str]:
+    """Agencies whose name the gazetteer cannot anchor: the sentences that name the reporter, then
+    the page's 发布机构 header."""
+    counts: Counter[str] = Counter()
+    ev: dict[str, str] = {}
+    for rx in _agency_contexts():
+        for m in rx.finditer(text):
+            n = re.sub(r"^(?:我们|我|本|由|在|对)", "", m.group("name"))
+            counts[n] += 1
+            ev.setdefault(n, m.group(0))
+    if counts:
+        n = counts.most_common(1)[0][0]
+        return n, ev[n]
+    pub = re.sub(r"\s+", "", doc.header_meta.get("publisher", ""))
+    if pub and _org_suffix_re().search(pub[-4:]) and len(pub) <= 30:
+        return pub, f"发布机构: {pub}"
+    return None, ""
 
 
 def _is_abbreviation(short: str, full: str) -> bool:
@@ -385,9 +412,12 @@ def extract_meta(doc: Document, grids: list[Grid]) -> Meta:
 
 
 def agency_key(meta: Meta) -> Optional[str]:
-    """``<region id>:<agency name without its region prefix>``: one key per agency across years."""
+    """``<region id>:<agency name without its region prefix>`` (``name:<agency>`` when the region is
+    unknown): one key per agency across years and renames of its place."""
     if not meta.agency:
         return None
+    if not meta.region_code:  # no region: the whole name is the key (never "unknown:人民政府" for all)
+        return f"name:{meta.agency}"
     chain = gazetteer.region_chain(meta.agency)
     org = meta.agency[len("".join(chain)) :] or meta.agency
-    return f"{meta.region_code or 'unknown'}:{org}"
+    return f"{meta.region_code}:{org}"

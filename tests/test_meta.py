@@ -124,3 +124,24 @@ def test_not_a_report(text):
 def test_traditional_script_reported_as_original():
     m = meta_of("臺北示例:貴陽市市場監督管理局2020年政府信息公開工作年度報告\n2020年,我局依申請公開政府信息4件。")
     assert m.script == "traditional" and m.agency == "贵阳市市场监督管理局"
+
+
+@pytest.mark.parametrize(
+    "text, agency",
+    [
+        ("根据《条例》规定,现将苏州工业园区管理委员会2022年政府信息公开工作情况报告如下:\n一、总体情况\n"
+         "2022年,苏州工业园区管理委员会坚持以《条例》为指引。全年共收到申请5件。", "苏州工业园区管理委员会"),
+        ("索引号: 123/2022-1 发布机构: 滨海高新技术产业开发区管理委员会 发布时间: 2023-01-10\n"
+         "一、总体情况\n2022年,我委政府信息公开工作有序开展,共收到申请2件。", "滨海高新技术产业开发区管理委员会"),
+    ],
+)
+def test_agency_of_a_place_the_gazetteer_does_not_know(text, agency):
+    m = meta_of(text)
+    assert m.agency == agency and m.year == 2022
+    assert m.agency_key == f"name:{agency}"
+
+
+def test_fictional_demo_places_resolve_and_keys_never_collide():
+    m = meta_of("澄湖市临澜区人民政府2021年政府信息公开工作年度报告" + BODY.format(year=2021))
+    assert (m.province, m.city, m.county, m.level) == ("沧澜省", "澄湖市", "临澜区", "county")
+    assert m.region_code.startswith("S")
