@@ -150,7 +150,10 @@ def _spaced(line: str, base: int) -> _Line:
     """A line without delimiters: a single cell, a space-separated row, or prose."""
     if len(line) > _MAX_ROW or _SENTENCE.search(line):
         return _Line(base, PROSE, "lines", [])  # a row's label would hold the sentence: prose either way
-    if parse_cell(line.rsplit(None, 1)[-1]).kind not in (NUMBER, NA):
+    last = parse_cell(line.rsplit(None, 1)[-1]).kind
+    if last == UNIT:
+        return _unit_row(line, base)
+    if last not in (NUMBER, NA):
         return _single(_cell(line, base, 0, len(line)), "lines")
     toks = list(_TOKEN.finditer(line))
     n_val = 0
@@ -168,6 +171,18 @@ def _spaced(line: str, base: int) -> _Line:
     if not _is_label(label.text):
         return _Line(base, PROSE, "spaced", [])
     return _Line(base, ROW, "spaced", [label] + value_cells)
+
+
+def _unit_row(line: str, base: int) -> _Line:
+    """``4.信函申请数 件``: a label and its unit with an empty value cell (PDF text drops it)."""
+    toks = list(_TOKEN.finditer(line))
+    if len(toks) < 2 or parse_cell(toks[-2].group()).kind != TEXT:
+        return _single(_cell(line, base, 0, len(line)), "lines")
+    label = _cell(line, base, 0, toks[-2].end())
+    if not _is_label(label.text):
+        return _Line(base, PROSE, "spaced", [])
+    unit = toks[-1]
+    return _Line(base, ROW, "spaced", [label, Cell(unit.group(), base + unit.start(), base + unit.end())])
 
 
 # --------------------------------------------------------------------------- regions

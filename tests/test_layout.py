@@ -152,3 +152,9 @@ def test_seed_layouts_are_recognised():
     assert sources["002"] == ["text:pipe-lines"]
     assert sources["003"] == ["text:lines"]
     assert sources["001"] == [] and sources["004"] == []  # narrative only
+
+
+def test_label_and_unit_without_a_value_is_a_row_with_an_empty_value():
+    rows = rows_of("(一)收到申请数 件 5\n1.当面申请数 件 1\n4.信函申请数 件\n(二)申请办结数 件 0\n其中 3 件\n")
+    assert ["4.信函申请数", "件"] in rows
+    assert ["其中 3 件"] in rows  # a number before the unit: not a label with its unit
