@@ -11,7 +11,8 @@ the value itself is not:
 
 ``check_identities(values, meta)`` evaluates every identity of ``codebook/identities.csv``
 (Section 三 balance and outcome total per applicant column, Section 四 block totals, the legacy
-统计表 sums and "其中" bounds) plus three families made in code:
+统计表 sums and "其中" bounds, the 2019 Section 二 plausibility bound 本年新公开 <= 对外公开总数)
+plus three families made in code:
 
 - ``sec3.row_sum.<indicator>``: the six applicant columns of a printed Section 三 row sum to its
   总计 (the row's indicator is part of the check name, so each row is its own check);
