@@ -41,11 +41,11 @@ def _codebook_rows(name: str) -> list[dict[str, str]]:
 
 # --------------------------------------------------------------------------- characters
 _ODD_CHARS = re.compile("[\r\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TRAILING_WS = re.compile(r"[ \t\u3000\u00a0]+$", re.M)
+_TRAILING_WS = re.compile(r"[ \u3000\u00a0]+$", re.M)  # tabs stay: trailing empty cells of TSV rows
 
 
 def clean_chars(s: str) -> str:
-    """NFKC, line endings, zero-width and control characters, trailing whitespace."""
+    """NFKC, line endings, zero-width and control characters, trailing spaces (not tabs)."""
     if _ODD_CHARS.search(s):
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
         s = s.translate(_ZERO_WIDTH)
@@ -318,12 +318,10 @@ def normalize(raw: RawDocument) -> Document:
     )
     nt, ns = script_counts(sample[:200000])
     script = "unknown" if nt + ns < 3 else ("traditional" if nt > 2 * ns else "simplified")
-    if script == "traditional":
-        convert = to_simplified  # machine zh-TW text: Taiwan phrases back to mainland ones
-    elif nt:
-        convert = _converter("t2s").convert  # stray traditional characters in a simplified text
-    else:
-        convert = None
+    # a simplified text is left as it is: characters such as 乾 (乾安县), 著 (显著) or 覆 count as
+    # traditional for OpenCC but are standard simplified characters too, so converting stray ones
+    # would corrupt names
+    convert = to_simplified if script == "traditional" else None  # machine zh-TW text -> mainland
 
     def norm(s: str) -> str:  # s is already clean_chars()-ed
         return convert(s) if convert else s

@@ -27,6 +27,10 @@ def test_line_endings_zero_width_and_trailing_space_but_indent_kept():
     assert s == "  (一)收到申请数\n\n  件\n  0"
 
 
+def test_trailing_tabs_kept_for_empty_tsv_cells():
+    assert clean_chars("规章\t3\t0\t\n") == "规章\t3\t0\t\n"
+
+
 def test_detect_script():
     assert detect_script("貴陽市市場監督管理局2020年政府信息公開工作年度報告") == "traditional"
     assert detect_script("贵阳市市场监督管理局2020年政府信息公开工作年度报告") == "simplified"
@@ -225,3 +229,9 @@ def test_cell_lines_join_without_space_before_chinese_punctuation():
     raw = RawDocument(path="t.pdf", sha256="0", kind="pdf",
                       blocks=[RawBlock(kind="table", rows=[["三\n、\n本年度办理结果", "商业\n企业", "Total\nvalue"]])])
     assert [c.text for c in normalize(raw).grids[0].rows[0]] == ["三、本年度办理结果", "商业企业", "Total value"]
+
+
+def test_simplified_text_is_not_converted_even_with_characters_opencc_calls_traditional():
+    doc = normalize_text("乾安县人力资源和社会保障局2019年政府信息公开工作年度报告\n全年信息公开工作成效显著,覆盖全县。")
+    assert doc.script == "simplified"
+    assert "乾安县" in doc.text and "显著" in doc.text and "覆盖" in doc.text

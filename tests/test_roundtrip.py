@@ -40,6 +40,19 @@ def _same(a, b) -> bool:
         return False
 
 
+def _row_of(key: str) -> str:
+    """The printed table row a truth key belongs to (applicant columns of table 三 share a row;
+    table 四 is one row; a Section 二 row holds one item's columns)."""
+    code = key.split("@")[0]
+    if code.startswith(("review.", "litigation.direct.", "litigation.after_review.")):
+        return "sec4"
+    if "@" in key or code.startswith(("requests.new", "requests.carried", "outcome.")):
+        return code
+    if code.startswith(("rules.", "licensing.", "other_services.", "penalties.", "coercion.", "fees.items", "procurement.")):
+        return code.rsplit(".", 1)[0]
+    return code
+
+
 def parse_spec(spec: synth.ReportSpec, fmt: str | None = None):
     fmt = fmt or spec.natural_format
     return parse_bytes(synth.render(spec, fmt), f"synthetic_{spec.seed}.{fmt}")
@@ -53,6 +66,9 @@ def problems(spec: synth.ReportSpec, result) -> list[str]:
         if v.source == "table":
             table.setdefault(v.key(), v)
     lossy = spec.layout in synth.LOSSY_LAYOUTS
+    # in PDF text a blank cell leaves no trace: its row is one number short and cannot be read
+    # without guessing which column is missing, so the parser skips it (with a warning)
+    unreadable_rows = {_row_of(k) for k, v in spec.truth.items() if v is None} if lossy else set()
     for key, want in spec.truth.items():
         if spec.where.get(key) not in ("table", "both"):
             continue
@@ -61,7 +77,8 @@ def problems(spec: synth.ReportSpec, result) -> list[str]:
             if got is not None and got.value is not None:
                 out.append(f"{key}: printed {spec.printed.get(key)!r} (NA) came out as {got.value}")
         elif got is None:
-            out.append(f"{key}: {want} not found")
+            if _row_of(key) not in unreadable_rows:
+                out.append(f"{key}: {want} not found")
         elif not _same(got.value, want):
             out.append(f"{key}: got {got.value} want {want} (printed {spec.printed.get(key)!r})")
     for key, v in table.items():
