@@ -193,7 +193,7 @@ def test_table_blocks_get_cell_spans_and_span_copies():
         path="t.html", sha256="0", kind="html",
         blocks=[
             RawBlock(kind="text", text="表一"),
-            RawBlock(kind="table", rows=[["（三）不予公开", "1.属于國家秘密", "１４"], [None, "2.其他", ""]],
+            RawBlock(kind="table", rows=[["（三）不予公开", "1.属于国家秘密", "１４"], [None, "2.其他", ""]],
                      spans={(1, 0): (0, 0)}),
         ],
     )
