@@ -19,7 +19,6 @@ DATA_LAST_YEAR = 2024
 LEVELS = ("province", "city", "county")
 _SUFFIX_CHARS = "省市区县州旗盟"
 _SUFFIX_RE = re.compile(f"[{_SUFFIX_CHARS}]")
-_MAX_NAME = 12
 
 
 @dataclass(frozen=True)
@@ -65,6 +64,11 @@ def divisions() -> tuple[Division, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def max_name_length() -> int:
+    return max(len(d.name) for d in divisions())
+
+
+@functools.lru_cache(maxsize=1)
 def by_name() -> dict[str, tuple[Division, ...]]:
     out: dict[str, list[Division]] = {}
     for d in divisions():
@@ -99,15 +103,16 @@ def name_in(level: str, id_: str, year: Optional[int]) -> Optional[str]:
 def find_names(text: str, limit: int = 60000) -> list[tuple[int, int, str]]:
     """All (start, end, name) of gazetteer names in ``text``, longest match at each end position.
 
-    Scans the positions of the suffix characters 省市区县州旗盟 and looks the preceding 2..12
-    characters up in the name table, so the cost is proportional to the number of such characters.
+    Scans the positions of the suffix characters 省市区县州旗盟 and looks the preceding 2..n
+    characters (n = the longest name, 15: 双江拉祜族佤族布朗族傣族自治县) up in the name table, so the cost is proportional to the number of such characters.
     """
     names = by_name()
+    longest = max_name_length()
     out: list[tuple[int, int, str]] = []
     s = text[:limit]
     for m in _SUFFIX_RE.finditer(s):
         end = m.end()
-        for k in range(min(_MAX_NAME, end), 1, -1):
+        for k in range(min(longest, end), 1, -1):
             cand = s[end - k : end]
             if cand in names:
                 out.append((end - k, end, cand))
@@ -121,9 +126,10 @@ def region_chain(text: str) -> list[str]:
     chain: list[str] = []
     pos = 0
     names = by_name()
+    longest = max_name_length()
     while pos < len(text):
         hit = None
-        for k in range(min(_MAX_NAME, len(text) - pos), 1, -1):
+        for k in range(min(longest, len(text) - pos), 1, -1):
             if text[pos : pos + k] in names:
                 hit = text[pos : pos + k]
                 break

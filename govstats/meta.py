@@ -178,7 +178,7 @@ def _org_names(text: str) -> list[tuple[int, str]]:
     for start, end, _ in hits:
         if start < taken_until:
             continue
-        chain = gazetteer.region_chain(text[start : start + 40])
+        chain = gazetteer.region_chain(text[start : start + 60])
         if not chain:
             continue
         pos = start + sum(map(len, chain))
@@ -300,7 +300,7 @@ def _fullest_form(agency: str, text: str, body_names: list[str]) -> str:
     for m in re.finditer(re.escape(name), text):
         s = m.start()
         prefix_start = s
-        for k in range(2, 13):
+        for k in range(2, 2 * gazetteer.max_name_length() + 1):
             if s - k < 0:
                 break
             cand = text[s - k : s]

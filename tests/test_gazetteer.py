@@ -45,3 +45,10 @@ def test_find_names_and_region_chain():
     assert "南通市" in names and "海门区" in names
     assert gazetteer.region_chain("淮安市洪泽区人民政府") == ["淮安市", "洪泽区"]
     assert gazetteer.region_chain("市场监督管理局") == []
+
+
+def test_longest_names():
+    name = "双江拉祜族佤族布朗族傣族自治县"
+    assert gazetteer.region_chain(name + "人民政府") == [name]
+    r = gazetteer.resolve([name], 2019)
+    assert (r.province, r.city, r.county) == ("云南省", "临沧市", name)
