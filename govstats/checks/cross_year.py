@@ -160,6 +160,18 @@ def _by_report(values: pd.DataFrame) -> dict[str, Values]:
     return out
 
 
+def _pairs(reports: pd.DataFrame) -> pd.DataFrame:
+    """Rows of (Y, Y-1) report pairs of one agency: the columns of year Y, and those of Y-1 suffixed _prev."""
+    r = reports.dropna(subset=["agency_key", "year"])
+    return r.merge(r.assign(year=r["year"] + 1), on=["agency_key", "year"], suffixes=("", "_prev"))
+
+
+def paired_reports(reports: pd.DataFrame) -> list[str]:
+    """report_ids of the reports (one per agency-year) that a cross-year check compares."""
+    p = _pairs(reports)
+    return sorted(set(p["report_id"]) | set(p["report_id_prev"]))
+
+
 def cross_year_checks(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     """Check rows for consecutive years of each agency.
 
@@ -169,9 +181,7 @@ def cross_year_checks(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFra
     Returns one row per check: report_id, other_report_id and the ``Check`` fields.
     """
     by_report = _by_report(values)
-    r = reports.dropna(subset=["agency_key", "year"])
-    prev = r.assign(year=r["year"] + 1)
-    pairs = r.merge(prev, on=["agency_key", "year"], suffixes=("", "_prev"))
+    pairs = _pairs(reports)
     rows: list[dict] = []
     cols = ["report_id", "edition", "source_path"]
     for pr in pairs.to_dict("records"):
@@ -184,4 +194,5 @@ def cross_year_checks(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows, columns=columns)
 
 
-__all__ = ["CARRY", "INDICATORS", "ITEMS_ROLL", "JUMP", "JUMP_INDICATORS", "VALID_ROLLS", "cross_year_checks"]
+__all__ = ["CARRY", "INDICATORS", "ITEMS_ROLL", "JUMP", "JUMP_INDICATORS", "VALID_ROLLS", "cross_year_checks",
+           "paired_reports"]

@@ -29,6 +29,7 @@ PARSED_OK = ("ok", "warning")
 CONTEXT_TABLE = TableSchema("context", CONTEXT)
 _SELECT = ["report_id", "indicator", "applicant", "value", "source", "approximate", "span_start"]  # what harmonizing reads
 _KEEP = ["report_id", "indicator", "applicant", "value"]  # what cross-year checks read
+HARMONIZE_BATCH = 250  # reports harmonized together
 
 
 @dataclass
@@ -129,6 +130,7 @@ def _stream_values(cache: Cache, by_part: dict[str, list[str]], reports: pd.Data
                    fixes: dict[str, list[corr.Correction]], staged: Staged) -> tuple[int, pd.DataFrame]:
     """Write values.parquet and harmonized.parquet; return (value rows, values kept for cross-year checks)."""
     primary = reports[reports["primary"]]
+    paired = set(cross_year.paired_reports(primary))
     values_out = _Writer(staged, "values", VALUES)
     harmonized_out = _Writer(staged, "harmonized", HARMONIZED)
     keep: list[pd.DataFrame] = []
@@ -140,13 +142,15 @@ def _stream_values(cache: Cache, by_part: dict[str, list[str]], reports: pd.Data
             if fixed is not None:
                 values_out.write(fixed)
             mine = primary[primary["sha256"].isin(shas)]
-            if len(mine):
-                ids = pa.array(mine["report_id"].tolist(), pa.string())
-                core = pa.concat_tables([t.select(_SELECT).replace_schema_metadata(None)
-                                         for t in (table, fixed) if t is not None])
+            core = pa.concat_tables([t.select(_SELECT).replace_schema_metadata(None)
+                                     for t in (table, fixed) if t is not None])
+            for start in range(0, len(mine), HARMONIZE_BATCH):  # slices keep the pandas working set small
+                batch = mine.iloc[start : start + HARMONIZE_BATCH]
+                ids = pa.array(batch["report_id"].tolist(), pa.string())
                 selected = hz.select_values(to_frame(core.filter(pc.is_in(core.column("report_id"), ids))))
-                harmonized_out.write(hz.harmonize_selected(selected, mine))
-                keep.append(selected.loc[selected["indicator"].isin(cross_year.INDICATORS), _KEEP])
+                harmonized_out.write(hz.harmonize_selected(selected, batch))
+                wanted = selected["indicator"].isin(cross_year.INDICATORS) & selected["report_id"].isin(paired)
+                keep.append(selected.loc[wanted, _KEEP])
     finally:
         values_out.close()
         harmonized_out.close()
