@@ -4,8 +4,8 @@
 ``320614:市场监督管理局`` for 南通市海门区市场监督管理局 (and for 海门市市场监管局 of 2019: the gazetteer
 id 320614 survives the rename 海门市 -> 海门区, and the abbreviation is expanded) or
 ``620900:质量技术监督局`` for both 酒泉市质监局 and 酒泉市质量技术监督局. The region id is the stable
-gazetteer id of the most specific region (``govstats.gazetteer``); ``unknown`` when no region is
-known (national agencies, unresolvable names). The format is the one ``govstats.meta.agency_key``
+gazetteer id of the most specific region (``govstats.gazetteer``); ``name`` when no region is
+known (national agencies, places the gazetteer lacks: ``name:<whole name>``). The format is the one ``govstats.meta.agency_key``
 produces, made canonical here: abbreviations are expanded with the ``full`` column of
 ``codebook/org_suffixes.csv`` and the rows of ``codebook/agency_aliases.csv`` (suffix or exact
 matches: 洪泽区政府 -> ``320813:人民政府``).
@@ -27,7 +27,7 @@ from . import gazetteer
 from .codebook import read_csv
 from .model import Meta
 
-UNKNOWN_REGION = "unknown"
+UNKNOWN_REGION = "name"  # the key prefix when no region is known (as govstats.meta.agency_key)
 _SPACE = re.compile(r"[\s\u3000]+")
 
 
@@ -147,7 +147,7 @@ def lineage_key(key: Optional[str], year: Optional[int] = None, level: Optional[
     """The successor's key when ``key`` names an agency merged away by the reform, else ``key``.
 
     The predecessor's name is replaced by the successor's, anything before it kept
-    (``unknown:澄湖市工商行政管理局`` -> ``unknown:澄湖市市场监督管理局``).
+    (``name:某县工商行政管理局`` -> ``name:某县市场监督管理局``).
     """
     if not key:
         return key
@@ -166,14 +166,15 @@ def keys_for(meta: Meta) -> AgencyKeys:
     """Agency key, lineage key and region id of one report's metadata.
 
     Uses ``meta.region_code`` (else resolves province/city/county, else the region names that
-    start the agency name, in the gazetteer) and ``meta.agency_key`` made canonical (else computes
-    it from ``meta.agency``).
+    start the agency name, in the gazetteer) and ``meta.agency_key`` made canonical when it is
+    region-based (else computes the key from ``meta.agency`` and the region found here).
     """
     region = (meta.region_code or region_code(meta.province, meta.city, meta.county, meta.year)
               or (gazetteer.resolve(split_region(meta.agency)[0], meta.year).id if meta.agency else None))
-    key = canonical_key(meta.agency_key) if meta.agency_key else agency_key(meta.agency, region)
-    if key and region and key.startswith(UNKNOWN_REGION + ":"):
-        key = make_key(region, key.partition(":")[2])
+    if meta.agency_key and not (region and meta.agency_key.startswith(UNKNOWN_REGION + ":")):
+        key: Optional[str] = canonical_key(meta.agency_key)
+    else:
+        key = agency_key(meta.agency, region)
     return AgencyKeys(agency_key=key, lineage_key=lineage_key(key, meta.year, meta.level), region_code=region)
 
 

@@ -35,14 +35,19 @@ def test_key_is_region_id_and_canonical_name():
 def test_region_is_resolved_from_names_when_meta_has_no_code():
     k = keys_for(Meta(agency="市场监督管理局", year=2020, province="贵州省", city="贵阳市"))
     assert (k.region_code, k.agency_key) == ("520100", "520100:市场监督管理局")
-    assert keys_for(Meta(agency="某某办公室")).agency_key == "unknown:某某办公室"
+    assert keys_for(Meta(agency="某某办公室")).agency_key == "name:某某办公室"
     assert keys_for(Meta(agency=None, year=2020)).agency_key is None
+
+
+def test_a_name_key_gets_the_region_found_from_the_place_names():
+    k = keys_for(Meta(agency="贵阳市市场监管局", year=2020, province="贵州省", city="贵阳市", agency_key="name:贵阳市市场监管局"))
+    assert k.agency_key == "520100:市场监督管理局"
 
 
 def test_a_meta_key_is_made_canonical():
     k = keys_for(Meta(agency="酒泉市质监局", year=2016, region_code="620900", agency_key="620900:质监局"))
     assert k.agency_key == "620900:质量技术监督局"
-    assert canonical_key("unknown:市场监管局") == "unknown:市场监督管理局"
+    assert canonical_key("name:虚构县市场监管局") == "name:虚构县市场监督管理局"
 
 
 @pytest.mark.parametrize("name,year,level,expected", [
@@ -53,8 +58,8 @@ def test_a_meta_key_is_made_canonical():
     ("江苏省知识产权局", 2017, "province", "320000:知识产权局"),  # provincial offices were not merged
     ("酒泉市工商局", 2021, "city", "620900:工商行政管理局"),  # after the reform: no lineage
     ("南通市海门区市场监督管理局", 2023, "county", "320614:市场监督管理局"),
-    ("澄湖市工商行政管理局", 2016, None, "unknown:澄湖市市场监督管理局"),  # a place the gazetteer does not know
-    ("望川县环保局", 2016, None, "unknown:望川县生态环境局"),
+    ("虚构市工商行政管理局", 2016, None, "name:虚构市市场监督管理局"),  # a place no gazetteer knows
+    ("虚构县环保局", 2016, None, "name:虚构县生态环境局"),
 ])
 def test_lineage_follows_market_regulation_through_the_reform(name, year, level, expected):
     assert keys_for(meta(name, year, level=level)).lineage_key == expected
@@ -69,5 +74,5 @@ def test_lineage_data_names_canonical_agencies():
 def test_suffix_expansion_does_not_double_a_full_name():
     assert agencies.canonical_org("质量技术监督局") == "质量技术监督局"
     assert agencies.canonical_org("技术监督局") == "质量技术监督局"
-    assert agency_key("国家市场监督管理总局", None) == "unknown:国家市场监督管理总局"
-    assert lineage_key("unknown:国家工商行政管理总局", 2017, "national") == "unknown:国家市场监督管理总局"
+    assert agency_key("国家市场监督管理总局", None) == "name:国家市场监督管理总局"
+    assert lineage_key("name:国家工商行政管理总局", 2017, "national") == "name:国家市场监督管理总局"
