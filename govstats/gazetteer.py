@@ -191,14 +191,20 @@ def resolve(chain: Iterable[str], year: Optional[int] = None, context: Iterable[
     if pick is None:
         return Region()
     r = Region(level=pick.level, id=pick.id, ambiguous=ambiguous)
-    r.province = name_in("province", pick.province_id, year) or pick.province
-    if pick.level == "county":
-        r.county = name_in("county", pick.id, year) or pick.name
-        r.city = (name_in("city", pick.city_id, year) or pick.city) if pick.city_id and pick.city_id != pick.province_id else (
-            pick.city or None
-        )
-    elif pick.level == "city":
-        r.city = name_in("city", pick.id, year) or pick.name
-    if r.city == "":
-        r.city = None
+    if pick.valid_in(year):
+        # the name the document uses was in use that year: its own row holds the parents of the time
+        # (an id can also be shared by divisions merged into one another, so never re-look it up)
+        r.province = pick.province
+        r.city = pick.city if pick.level == "county" else pick.name if pick.level == "city" else None
+        r.county = pick.name if pick.level == "county" else None
+    else:
+        # an old or new name used outside its years (海门市 in a 2022 report): the name of that year
+        r.province = name_in("province", pick.province_id, year) or pick.province
+        if pick.level == "county":
+            r.county = name_in("county", pick.id, year) or pick.name
+            r.city = (name_in("city", pick.city_id, year) or pick.city) if pick.city_id and pick.city_id != pick.province_id \
+                else (pick.city or None)
+        elif pick.level == "city":
+            r.city = name_in("city", pick.id, year) or pick.name
+    r.city = r.city or None
     return r

@@ -92,7 +92,7 @@ def detect_script(text: str) -> str:
     nt, ns = script_counts(text)
     if nt + ns < 3:
         return "unknown"
-    return "traditional" if nt > 2 * ns else "simplified"
+    return "traditional" if nt > ns else "simplified"
 
 
 @functools.lru_cache(maxsize=1)
@@ -317,7 +317,7 @@ def normalize(raw: RawDocument) -> Document:
         c if isinstance(c, str) else "".join(x or "" for row in c for x in row) for c in cleaned  # type: ignore[union-attr]
     )
     nt, ns = script_counts(sample[:200000])
-    script = "unknown" if nt + ns < 3 else ("traditional" if nt > 2 * ns else "simplified")
+    script = "unknown" if nt + ns < 3 else ("traditional" if nt > ns else "simplified")
     # a simplified text is left as it is: characters such as 乾 (乾安县), 著 (显著) or 覆 count as
     # traditional for OpenCC but are standard simplified characters too, so converting stray ones
     # would corrupt names

@@ -52,3 +52,9 @@ def test_longest_names():
     assert gazetteer.region_chain(name + "人民政府") == [name]
     r = gazetteer.resolve([name], 2019)
     assert (r.province, r.city, r.county) == ("云南省", "临沧市", name)
+
+
+def test_a_name_in_use_keeps_its_own_parents_even_when_ids_are_shared_by_merged_divisions():
+    # 南市区 (保定, abolished 2015) shares its stable id with 高碑店市 in the source data
+    r = gazetteer.resolve(["高碑店市"], 2013)
+    assert (r.province, r.city, r.county) == ("河北省", "保定市", "高碑店市")

@@ -235,3 +235,9 @@ def test_simplified_text_is_not_converted_even_with_characters_opencc_calls_trad
     doc = normalize_text("乾安县人力资源和社会保障局2019年政府信息公开工作年度报告\n全年信息公开工作成效显著,覆盖全县。")
     assert doc.script == "simplified"
     assert "乾安县" in doc.text and "显著" in doc.text and "覆盖" in doc.text
+
+
+def test_short_traditional_sentence_with_ambiguous_characters_is_traditional():
+    # 占 is "simplified-only" for OpenCC (s2t gives 佔) but stays 占 in machine-converted zh-TW text
+    s = "全年答覆政府信息公開申請共220件。其中,予以公開49件,占22.27%;部分公開1件,占0.45%。"
+    assert detect_script(s) == "traditional"
