@@ -105,9 +105,10 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
                 compact += nxt
         if _TITLE_WORDS.search(compact) and _REPORT_WORDS.search(compact):
             # an agency line just above ("洪泽区人民政府" / "2023年政府信息公开工作年度报告")
-            if i > 0 and re.match(_YEAR, compact):
+            if i > 0 and re.match(_YEAR + "|年", compact):
                 prev = re.sub(r"\s+", "", lines[i - 1][1])
-                if len(prev) <= 30 and _org_suffix_re().search(prev) and not _TITLE_WORDS.search(prev):
+                if (len(prev) <= 40 and re.search("(?:" + _org_suffix_re().pattern + r")(?:(?:19|20)\d{2})?$", prev)
+                        and not _TITLE_WORDS.search(prev)):
                     return prev + compact, lines[i - 1][0]
             cands.append((pos, compact))
             break

@@ -145,3 +145,8 @@ def test_fictional_demo_places_resolve_and_keys_never_collide():
     m = meta_of("澄湖市临澜区人民政府2021年政府信息公开工作年度报告" + BODY.format(year=2021))
     assert (m.province, m.city, m.county, m.level) == ("沧澜省", "澄湖市", "临澜区", "county")
     assert m.region_code.startswith("S")
+
+
+def test_title_wrapped_after_the_year():
+    m = meta_of("双江拉祜族佤族布朗族傣族自治县应急管理局 2024\n年政府信息公开工作年度报告\n" + BODY.format(year=2024))
+    assert (m.agency, m.year, m.city) == ("双江拉祜族佤族布朗族傣族自治县应急管理局", 2024, "临沧市")
