@@ -124,7 +124,10 @@ def _classify_line(line: str, base: int) -> _Line:
         if _MD_SEP.match(s):
             return _Line(base, SEP, "markdown", [])
         cells = _split(line, base, "|")
-        if s.startswith("|"):
+        # "| a | b |" (markdown) opens with a pipe; " | 0 | 0 |" (cells joined by " | ") opens with an
+        # EMPTY first cell: keep that one, so the row's values stay under their columns
+        markdown = s.startswith("|") and not line[0].isspace()
+        if markdown:
             cells = cells[1:]
         if s.endswith("|"):
             cells = cells[:-1]
@@ -132,7 +135,7 @@ def _classify_line(line: str, base: int) -> _Line:
             return _Line(base, FILLER, "", [])
         if len(cells) == 1:
             return _single(cells[0], "pipe-lines")
-        return _Line(base, ROW, "markdown" if s.startswith("|") else "pipe", cells)
+        return _Line(base, ROW, "markdown" if markdown else "pipe", cells)
     if "\t" in s:
         cells = _split(line, base, "\t")
         if len(cells) > 1:

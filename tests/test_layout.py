@@ -158,3 +158,14 @@ def test_label_and_unit_without_a_value_is_a_row_with_an_empty_value():
     rows = rows_of("(一)收到申请数 件 5\n1.当面申请数 件 1\n4.信函申请数 件\n(二)申请办结数 件 0\n其中 3 件\n")
     assert ["4.信函申请数", "件"] in rows
     assert ["其中 3 件"] in rows  # a number before the unit: not a label with its unit
+
+
+def test_pipe_row_opening_with_an_empty_cell_keeps_it():
+    """" | 0 | 2 |": cells joined by " | " with a blank first cell — not a markdown leading pipe."""
+    text = ("四、政府信息公开行政复议、行政诉讼情况\n行政复议 | 行政诉讼 |\n"
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 未经复议直接起诉 | 复议后起诉 |\n"
+            "结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n"
+            " | 0 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 0 | 0 |\n")
+    rows = rows_of(text)
+    assert ["", "0", "0", "0", "0", "2", "0", "0", "0", "2", "0", "0", "0", "0", "0"] in rows
+    assert ["规章", "3"] in rows_of("| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 3 |\n")
