@@ -264,6 +264,8 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
         "",
         "Build phases (build.json): " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()) + ".",
         "",
+        _reading(phases, stages, sample, n_reports),
+        "",
         f"Parse stages over a sample of {sample} reports, one process ({parse_cpu:.2f} s, "
         f"{sample / parse_cpu if parse_cpu else 0:.0f} reports/s on one core):",
         "",
@@ -279,6 +281,20 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
     text = "\n".join(lines)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def _reading(phases: dict[str, float], stages: dict[str, float], sample: int, n_reports: int) -> str:
+    """One paragraph saying what dominates and what the per-core target implies."""
+    total = sum(phases.values()) or 1.0
+    parse_ms = 1000 * sum(stages.values()) / sample if sample else 0.0
+    budget_ms = 1000 / TARGET_PER_CORE
+    own = total - phases.get("parse", 0.0)
+    return (f"Reading: parsing is {100 * phases.get('parse', 0.0) / total:.0f}% of the build, the build's own work "
+            f"(inputs, assembly, commit) {100 * own / total:.0f}% ({1000 * own / max(1, n_reports):.2f} ms "
+            f"per report in the build process). One report takes {parse_ms:.1f} ms to parse on one core; "
+            f"{TARGET_PER_CORE:.0f} reports/s per core leaves {budget_ms:.1f} ms for everything, so the per-core "
+            f"target is {'within reach' if parse_ms <= budget_ms else f'{parse_ms / budget_ms:.1f}x away'} "
+            f"and depends on the parser's speed.")
 
 
 def _seconds(summary: str) -> str:
