@@ -232,6 +232,24 @@ def test_corrections_are_applied_recorded_and_survive_rebuilds(built):
         assert c.loc[("cross_year.carry", "business"), "status"] == "pass"  # the checks use the correction
 
 
+def test_malformed_corrections_are_reported_not_applied(tmp_path):
+    from govstats.dataset import corrections
+
+    bad_header = tmp_path / "a.csv"
+    bad_header.write_text("file,code,number\nx.txt,requests.new,3\n", encoding="utf-8")
+    fixes, warnings = corrections.read(bad_header)
+    assert fixes == [] and "no column report, indicator, value" in warnings[0]
+    rows = tmp_path / "b.csv"
+    rows.write_text("report,indicator,applicant,value,reason,who\n"
+                    "x.txt,requests.new,,three,typo,ab\n"
+                    "x.txt,requests.nwe,,3,typo,ab\n"
+                    "x.txt,requests.new,,\"1,200\",typo,ab\n", encoding="utf-8")
+    fixes, warnings = corrections.read(rows)
+    assert [(f.line, f.value, f.applicant) for f in fixes] == [(4, 1200.0, "total")]
+    assert len(warnings) == 2 and "not a number" in warnings[0] and "unknown indicator" in warnings[1]
+    assert corrections.read(tmp_path / "absent.csv") == ([], [])
+
+
 # --------------------------------------------------------------------------- robustness
 def test_a_parse_that_hangs_is_failed_after_the_timeout(tmp_path):
     raw = tmp_path / "raw"

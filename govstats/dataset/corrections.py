@@ -25,6 +25,7 @@ from ..codebook import indicators, unit as unit_of
 from ..harmonize import select_values
 
 COLUMNS = ("report", "indicator", "applicant", "value", "reason", "who")
+REQUIRED = ("report", "indicator", "value")
 _HEX = re.compile(r"^[0-9a-f]{8,64}$")
 
 
@@ -49,7 +50,11 @@ def read(path: Optional[Path]) -> tuple[list[Correction], list[str]]:
     out: list[Correction] = []
     warnings: list[str] = []
     with path.open(encoding="utf-8-sig", newline="") as f:
-        for n, row in enumerate(csv.DictReader(f), start=2):
+        reader = csv.DictReader(f)
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or ())]
+        if missing:
+            return [], [f"{path}: no column {', '.join(missing)} (columns: {', '.join(COLUMNS)}); no correction applied"]
+        for n, row in enumerate(reader, start=2):
             row = {k: (v or "").strip() for k, v in row.items() if k}
             if not any(row.values()):
                 continue
@@ -117,4 +122,4 @@ def correction_rows(values: pd.DataFrame, by_report: dict[str, list[Correction]]
     return pd.DataFrame(rows)
 
 
-__all__ = ["COLUMNS", "Correction", "correction_rows", "read", "resolve"]
+__all__ = ["COLUMNS", "REQUIRED", "Correction", "correction_rows", "read", "resolve"]
