@@ -126,10 +126,11 @@ def canonical_key(key: str) -> str:
 
 
 def agency_key(agency: Optional[str], region: Optional[str]) -> Optional[str]:
-    """``<region id>:<canonical name without region prefix>``; None without an agency name."""
+    """``<region id>:<canonical name without region prefix>``; ``name:<canonical whole name>`` when
+    the region is unknown (never ``name:人民政府`` for every unknown place); None without a name."""
     if not agency:
         return None
-    return make_key(region, split_region(agency)[1])
+    return make_key(region, split_region(agency)[1] if region else clean_name(agency))
 
 
 def _lineage_of(org: str) -> Optional[Lineage]:
@@ -166,15 +167,12 @@ def keys_for(meta: Meta) -> AgencyKeys:
     """Agency key, lineage key and region id of one report's metadata.
 
     Uses ``meta.region_code`` (else resolves province/city/county, else the region names that
-    start the agency name, in the gazetteer) and ``meta.agency_key`` made canonical when it is
-    region-based (else computes the key from ``meta.agency`` and the region found here).
+    start the agency name, in the gazetteer) and ``agency_key`` — the one implementation
+    ``govstats.meta`` uses too.
     """
     region = (meta.region_code or region_code(meta.province, meta.city, meta.county, meta.year)
               or (gazetteer.resolve(split_region(meta.agency)[0], meta.year).id if meta.agency else None))
-    if meta.agency_key and not (region and meta.agency_key.startswith(UNKNOWN_REGION + ":")):
-        key: Optional[str] = canonical_key(meta.agency_key)
-    else:
-        key = agency_key(meta.agency, region)
+    key = agency_key(meta.agency, region)
     return AgencyKeys(agency_key=key, lineage_key=lineage_key(key, meta.year, meta.level), region_code=region)
 
 

@@ -413,12 +413,7 @@ def extract_meta(doc: Document, grids: list[Grid]) -> Meta:
 
 
 def agency_key(meta: Meta) -> Optional[str]:
-    """``<region id>:<agency name without its region prefix>`` (``name:<agency>`` when the region is
-    unknown): one key per agency across years and renames of its place."""
-    if not meta.agency:
-        return None
-    if not meta.region_code:  # no region: the whole name is the key (never "unknown:人民政府" for all)
-        return f"name:{meta.agency}"
-    chain = gazetteer.region_chain(meta.agency)
-    org = meta.agency[len("".join(chain)) :] or meta.agency
-    return f"{meta.region_code}:{org}"
+    """One key per agency across years and renames of its place (see ``govstats.agencies``)."""
+    from .agencies import agency_key as _key
+
+    return _key(meta.agency, meta.region_code)
