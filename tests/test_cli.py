@@ -53,6 +53,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
         "junk_docx": tmp_path / "junk.docx",
         "not_a_report_html": tmp_path / "news.html",
         "directory": tmp_path / "adir",
+        "huge_text": tmp_path / "huge.txt",
     }
     files["empty"].write_bytes(b"")
     files["binary"].write_bytes(bytes(range(256)) * 64)
@@ -68,10 +69,12 @@ def _bad_inputs(tmp_path: Path) -> dict[str, Path]:
         encoding="utf-8",
     )
     files["directory"].mkdir()
+    files["huge_text"].write_bytes("2023年政府信息公开工作年度报告。全年共收到申请3件。\n".encode() * 200_000)
     return files
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "binary", "fake_pdf", "truncated_pdf", "junk_docx", "not_a_report_html", "directory"])
+@pytest.mark.parametrize("case", ["missing", "empty", "binary", "fake_pdf", "truncated_pdf", "junk_docx", "not_a_report_html",
+                                  "directory", "huge_text"])
 def test_bad_input_one_clear_line_non_zero(case, tmp_path):
     path = _bad_inputs(tmp_path)[case]
     p = subprocess.run(

@@ -18,6 +18,9 @@ from .sniff import sniff_kind
 
 #: larger inputs are refused with a clear error instead of exhausting memory
 MAX_BYTES = 200 * 1024 * 1024
+#: text and HTML larger than this are no single report (the largest real ones are well under 1 MB;
+#: a 50 MB "report" is a dump or a concatenation): refused instead of parsed for minutes
+MAX_TEXT_BYTES = 8 * 1024 * 1024
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -29,6 +32,11 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> RawDocument:
     if not data:
         raise EmptyInput(f"{path}: empty file (0 bytes)")
     kind = sniff(data, path)
+    if kind in ("text", "html") and len(data) > MAX_TEXT_BYTES:
+        raise UnreadableInput(
+            f"{path}: {kind} too large for one report ({len(data) / 2**20:.1f} MiB > {MAX_TEXT_BYTES / 2**20:.0f} MiB);"
+            " split it into its reports"
+        )
     sha = hashlib.sha256(data).hexdigest()
     if kind == "pdf":
         from .pdf import load_pdf
