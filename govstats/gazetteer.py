@@ -140,6 +140,20 @@ def region_chain(text: str) -> list[str]:
     return chain
 
 
+def chain_ending_at(text: str, end: int, max_names: int = 3) -> str:
+    """The longest run of region names (at most ``max_names``) that ends exactly at ``end``:
+    the region prefix a document puts before a name (…淮安市洪泽区|人民政府 -> 淮安市洪泽区)."""
+    names = by_name()
+    longest = max_name_length()
+    pos = end
+    for _ in range(max_names):
+        hit = next((k for k in range(min(longest, pos), 1, -1) if text[pos - k : pos] in names), 0)
+        if not hit:
+            break
+        pos -= hit
+    return text[pos:end]
+
+
 @dataclass
 class Region:
     province: Optional[str] = None

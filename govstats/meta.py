@@ -80,19 +80,24 @@ def looks_like_report(doc: Document) -> tuple[bool, str]:
 
 
 # --------------------------------------------------------------------------- title
-def _lines(text: str, limit: int) -> list[tuple[int, str]]:
-    out = []
+def _head_lines(text: str, n: int) -> list[tuple[int, str]]:
+    """(offset, stripped line) of the first ``n`` non-blank lines."""
+    out: list[tuple[int, str]] = []
     pos = 0
-    for line in text[:limit].split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
+    while len(out) < n and pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].strip()
+        if line:
+            out.append((pos, line))
+        pos = end + 1
     return out
 
 
 def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
     """The report's title line (joined when it is split over two short lines), and its offset."""
     cands: list[tuple[int, str]] = []
-    lines = [(p, l.strip()) for p, l in _lines(doc.text, 6000) if l.strip()]
+    lines = _head_lines(doc.text, 13)
     for i, (pos, line) in enumerate(lines[:12]):
         compact = re.sub(r"\s+", "", line)
         if len(compact) > 80 or re.search(r"[。;:,]$", compact) or _NOT_TITLE.search(compact):
@@ -170,10 +175,15 @@ def find_year(doc: Document, title: Optional[str]) -> tuple[Optional[int], str]:
 _NAME_CHARS = f"[{CJK}]"
 
 
+@functools.lru_cache(maxsize=1)
+def _org_tail_re() -> re.Pattern[str]:
+    return re.compile(f"{_NAME_CHARS}{{0,14}}?(?:" + _org_suffix_re().pattern + ")")
+
+
 def _org_names(text: str) -> list[tuple[int, str]]:
     """(offset, name) of every organisation name that starts with region names: 南通市海门区市场监督管理局."""
     out: list[tuple[int, str]] = []
-    suffix = _org_suffix_re()
+    org_tail = _org_tail_re()
     hits = gazetteer.find_names(text)
     taken_until = -1
     for start, end, _ in hits:
@@ -183,32 +193,34 @@ def _org_names(text: str) -> list[tuple[int, str]]:
         if not chain:
             continue
         pos = start + sum(map(len, chain))
-        tail = text[pos : pos + 20]
-        m = re.match(f"{_NAME_CHARS}{{0,14}}?" + suffix.pattern, tail)
+        m = org_tail.match(text, pos, pos + 20)
         if not m:
             continue
-        name = text[start : pos + m.end()]
-        # a name continues in brackets: 广州市市场监督管理局(知识产权局) -> keep the main name
-        out.append((start, name))
-        taken_until = pos + m.end()
+        # the shortest organisation name: 广州市市场监督管理局(知识产权局) -> 广州市市场监督管理局
+        out.append((start, text[start : m.end()]))
+        taken_until = m.end()
     return out
 
 
-def _strip_trailing_office(name: str) -> str:
-    return name
+@functools.lru_cache(maxsize=1)
+def _title_agency_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """"<agency>(<note>)?<year>年…" and "<year>年度<agency>政府信息公开…" title shapes."""
+    name = f"({_NAME_CHARS}+?(?:" + _org_suffix_re().pattern + "))"
+    return (re.compile("^" + name + r"(?:\(.*?\))?\s*(?:关于|" + _YEAR + r"|政府信息|政务公开|信息公开|$)"),
+            re.compile(_YEAR + r"\s*年度?" + name + r"(?:政府信息|政务公开|信息公开)"))
 
 
 def find_agency(doc: Document, title: Optional[str], title_pos: Optional[int]) -> tuple[Optional[str], str]:
     text = doc.text[:60000]
-    suffix = _org_suffix_re()
     agency: Optional[str] = None
     evidence = ""
     if title:
-        m = re.match(f"^({_NAME_CHARS}+?(?:" + suffix.pattern + r"))(?:\(.*?\))?\s*(?:关于|" + _YEAR + r"|政府信息|政务公开|信息公开|$)", title)
+        agency_first, year_first = _title_agency_res()
+        m = agency_first.match(title)
         if m:
             agency = m.group(1)
         else:
-            m = re.match(_YEAR + r"\s*年度?(" + f"{_NAME_CHARS}+?(?:" + suffix.pattern + r"))(?:政府信息|政务公开|信息公开)", title)
+            m = year_first.match(title)
             if m:
                 agency = m.group(2)
         if agency:
@@ -298,20 +310,12 @@ def _fullest_form(agency: str, text: str, body_names: list[str]) -> str:
     name = region_part + org
     # longest region prefix the text uses for this name
     best = name
-    for m in re.finditer(re.escape(name), text):
-        s = m.start()
-        prefix_start = s
-        for k in range(2, 2 * gazetteer.max_name_length() + 1):
-            if s - k < 0:
-                break
-            cand = text[s - k : s]
-            ch = gazetteer.region_chain(cand)
-            if ch and "".join(ch) == cand:
-                prefix_start = s - k
-        if prefix_start < s:
-            full = text[prefix_start:s] + name
-            if len(full) > len(best):
-                best = full
+    start = text.find(name)
+    while start >= 0:
+        prefix = gazetteer.chain_ending_at(text, start)
+        if len(prefix) + len(name) > len(best):
+            best = prefix + name
+        start = text.find(name, start + 1)
     return best
 
 
