@@ -18,6 +18,7 @@ Spans of the values extracted later index ``Document.text``.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import re
@@ -219,13 +220,16 @@ _JUNK_CHAR = re.compile("[\ufffd\ue000-\uf8ff\ud800-\udfff]")
 _HEADER_HINT = re.compile(r"索\s?引|发布|文号|字号|来源|时间|日期|分\s?类|主题|公开方式")
 
 
-def _is_spam_line(line: str) -> bool:
-    strong, weak = _spam_terms()
-    n = sum(1 for t in strong if t in line)
-    n += sum(1 for t in weak if t in line) if n else 0
-    if n >= 2:
-        return True
+def _is_spam_line(line: str, terms_possible: bool = True) -> bool:
+    if terms_possible:
+        strong, weak = _spam_terms()
+        n = sum(1 for t in strong if t in line)
+        n += sum(1 for t in weak if t in line) if n else 0
+        if n >= 2:
+            return True
     # keyword-stuffed list of place names: "观塘区| 和田县| 华宁县| …"
+    if line.count("|") < 5:
+        return False
     parts = [p.strip() for p in line.split("|") if p.strip()]
     return len(parts) >= 6 and all(_PLACE_ITEM.fullmatch(p) for p in parts)
 
@@ -236,8 +240,19 @@ def _junk_ratio(line: str) -> float:
     return len(_JUNK_CHAR.findall(line)) / len(line)
 
 
+@functools.lru_cache(maxsize=1)
+def _any_inline_trigger() -> re.Pattern[str]:
+    """One scan that tells whether any inline rule can apply at all (most texts: none)."""
+    rules = _noise_rules()["inline"]
+    if any(t is None for _, _, t in rules):
+        return re.compile("")
+    return re.compile("|".join(f"(?:{t.pattern})" for _, _, t in rules if t is not None))
+
+
 def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
     """Cut injected spam and pinyin glosses out of a line or a block (inline rules never span lines)."""
+    if not _any_inline_trigger().search(line):
+        return line
     for kind, rx, trigger in _noise_rules()["inline"]:
         if trigger is not None and not trigger.search(line):
             continue
@@ -260,37 +275,76 @@ def _line_rule() -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+@functools.lru_cache(maxsize=1)
+def _line_rule_multiline() -> re.Pattern[str]:
+    """The line rules as one multi-line scan over a whole block: finds the lines worth a closer look."""
+    parts = []
+    for kind, rx, _ in _noise_rules()["line"]:
+        p = rx.pattern
+        assert p.startswith("^") and p.endswith("$"), f"line rule {p!r} must be anchored"
+        parts.append(p[1:-1])
+    return re.compile("(?m)^[ \t]*(?:" + "|".join(f"(?:{p})" for p in parts) + ")[ \t]*$")
+
+
+_PIPE_LIST_LINE = re.compile(r"(?m)^(?:[^\n|]*\|){5}")
+
+
+def _candidate_lines(text: str, starts: list[int]) -> tuple[set[int], bool]:
+    """Indexes of the lines that may be noise (a superset), and whether spam terms occur at all."""
+    found: list[int] = [m.start() for m in _line_rule_multiline().finditer(text)]
+    found += [m.start() for m in _HEADER_HINT.finditer(text)]
+    spam_terms = False
+    for m in _spam_any().finditer(text):
+        spam_terms = True
+        found.append(m.start())
+    found += [m.start() for m in _PIPE_LIST_LINE.finditer(text)]
+    found += [m.start() for m in _JUNK_CHAR.finditer(text)]
+    return {bisect.bisect_right(starts, p) - 1 for p in found}, spam_terms
+
+
 def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str, str]]) -> str:
-    """Drop noise lines and cut inline noise from a text block. Keeps line structure otherwise."""
+    """Drop noise lines and cut inline noise from a text block. Keeps line structure otherwise.
+
+    One scan per rule family over the whole block picks the candidate lines; each candidate is then
+    judged alone (a line with a statistic is never chrome; a header line goes to ``header_meta``).
+    """
+    lines = text.split("\n")
+    starts: list[int] = []
+    pos = 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line) + 1
+    candidates, spam_terms = _candidate_lines(text, starts)
+    if not candidates:
+        return clean_line_noise(text, removed)
     line_rule = _line_rule()
-    spam_possible = bool(_spam_any().search(text)) or text.count("|") >= 6
-    junk_possible = bool(_JUNK_CHAR.search(text))
-    out: list[str] = []
-    for line in text.split("\n"):
-        s = line.strip()
-        if s:
-            kind = None
-            if len(s) <= 260:
-                m = line_rule.match(s)
-                if m:
-                    kind = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else None
-                if kind == "chrome" and _STAT.search(s) and not s.startswith(("版权", "ICP", "访问量", "浏览")):
-                    kind = None  # a line with a statistic is content, whatever it starts with
-                if kind is None and _HEADER_HINT.search(s):
-                    hdr = parse_header_line(s)
-                    if hdr is not None:
-                        for k, v in hdr.items():
-                            header_meta.setdefault(k, clean_line_noise(v, removed).strip())
-                        kind = "header"
-            if kind is None and spam_possible and _is_spam_line(s) and not _STAT.search(s):
-                kind = "spam_line"
-            if kind is None and junk_possible and len(s) >= 4 and _junk_ratio(s) > 0.3:
-                kind = "binary_junk"
-            if kind is not None:
-                removed.append((kind, s))
-                continue
-        out.append(line)
-    return clean_line_noise("\n".join(out), removed)
+    drop: set[int] = set()
+    for i in sorted(candidates):
+        s = lines[i].strip()
+        if not s:
+            continue
+        kind = None
+        if len(s) <= 260:
+            m = line_rule.match(s)
+            if m:
+                kind = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else None
+            if kind == "chrome" and _STAT.search(s) and not s.startswith(("版权", "ICP", "访问量", "浏览")):
+                kind = None  # a line with a statistic is content, whatever it starts with
+            if kind is None and _HEADER_HINT.search(s):
+                hdr = parse_header_line(s)
+                if hdr is not None:
+                    for k, v in hdr.items():
+                        header_meta.setdefault(k, clean_line_noise(v, removed).strip())
+                    kind = "header"
+        if kind is None and _is_spam_line(s, spam_terms) and not _STAT.search(s):
+            kind = "spam_line"
+        if kind is None and len(s) >= 4 and _junk_ratio(s) > 0.3:
+            kind = "binary_junk"
+        if kind is not None:
+            removed.append((kind, s))
+            drop.add(i)
+    kept = "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else text
+    return clean_line_noise(kept, removed)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -307,11 +361,29 @@ def _join_cell_lines(s: str) -> str:
     return out
 
 
+#: joins the cells of a table so that each step runs once per table, not once per cell: INVISIBLE
+#: SEPARATOR never occurs in report text and NFKC, OpenCC and the noise rules leave it alone
+_CELL_SEP = "\u2063"
+
+
+def _map_cells(rows: list[list[Optional[str]]], fn) -> list[list[Optional[str]]]:
+    """Apply ``fn`` (str -> str) to every cell of a table in one call on the joined cells."""
+    flat = [c for row in rows for c in row if c is not None]
+    parts = fn(_CELL_SEP.join(flat)).split(_CELL_SEP) if flat else []
+    if len(parts) != len(flat):  # a step merged or split cells: fall back to one call per cell
+        parts = [fn(c) for c in flat]
+    it = iter(parts)
+    return [[None if c is None else next(it) for c in row] for row in rows]
+
+
+def _cell_text(s: str) -> str:
+    return _join_cell_lines(s) if "\n" in s else s.strip()
+
+
 def normalize(raw: RawDocument) -> Document:
     """Turn a loaded document into normalized text plus grids with spans (see module doc)."""
     cleaned: list[object] = [
-        clean_chars(b.text) if b.kind == "text" else [[None if c is None else clean_chars(c) for c in row] for row in b.rows]
-        for b in raw.blocks
+        clean_chars(b.text) if b.kind == "text" else _map_cells(b.rows, clean_chars) for b in raw.blocks
     ]
     sample = "".join(
         c if isinstance(c, str) else "".join(x or "" for row in c for x in row) for c in cleaned  # type: ignore[union-attr]
@@ -349,22 +421,23 @@ def normalize(raw: RawDocument) -> Document:
         elif b.kind == "table":
             rows: list[list[Optional[Cell]]] = []
             tstart = pos
-            for r_i, row in enumerate(clean):  # type: ignore[arg-type]
+            texts = _map_cells(clean, lambda t: clean_line_noise(norm(t), removed))  # type: ignore[arg-type]
+            for r_i, row in enumerate(texts):
+                # the row is printed as "cell | cell | …": spans follow from the lengths
                 cells: list[Optional[Cell]] = []
-                first = True
-                for c_i, raw_cell in enumerate(row):
-                    origin = b.spans.get((r_i, c_i))
-                    if raw_cell is None and origin is not None:
+                parts: list[str] = []
+                at = pos
+                for c_i, cell_text in enumerate(row):
+                    if cell_text is None and (r_i, c_i) in b.spans:
                         cells.append(None)  # filled below from the origin cell
                         continue
-                    txt = _join_cell_lines(norm(raw_cell or ""))
-                    txt = clean_line_noise(txt, removed)
-                    if not first:
-                        emit(" | ")
-                    first = False
-                    s, e = emit(txt)
-                    cells.append(Cell(txt, s, e))
-                emit("\n")
+                    txt = _cell_text(cell_text or "")
+                    if parts:
+                        at += 3  # " | "
+                    cells.append(Cell(txt, at, at + len(txt)))
+                    parts.append(txt)
+                    at += len(txt)
+                emit(" | ".join(parts) + "\n")
                 rows.append(cells)
             # copies of spanning cells point at their origin cell's text and span
             for (r_i, c_i), (orow, ocol) in b.spans.items():
