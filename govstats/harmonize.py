@@ -18,29 +18,40 @@ One report represents each (agency_key, year): ``primary_reports`` picks it (rea
 annual report over other kinds, tabular over narrative editions, most values, then path). Within
 a report one value per (indicator, applicant) is used: a correction first, then the printed table
 value, a derived value, a narrative statement; a missing (NA) value only when there is no number.
+
+The rules are implemented once, on Arrow tables (``select_table``, ``harmonize_table``: what
+``govstats build`` runs, batch by batch); ``select_values``, ``harmonize`` and ``era`` are the same
+rules for pandas frames.
 """
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .codebook import indicators, read_csv
+from .dataset.schema import CONTEXT, HARMONIZED, TableSchema, to_frame
 
 QUALITIES = ("exact", "near_exact", "close", "approximate", "judgement", "none")
 COMPARABLE_QUALITIES = frozenset({"exact", "near_exact"})
 #: which value of one (report, indicator, applicant) is used; lower wins
 SOURCE_PRIORITY = {"correction": 0, "table": 1, "derived": 2, "narrative": 3}
+UNRANKED_SOURCE = 9
 LEGACY, MODERN = "legacy", "2019+"
 _EDITION_RANK = {"gov2021": 0, "gov2019": 0, "legacy": 1, "narrative": 2}
 #: columns of a report that every harmonized row carries
 REPORT_COLUMNS = ("report_id", "agency_key", "lineage_key", "agency", "province", "city", "county", "level",
                   "region_code", "year", "edition", "synthetic")
-COLUMNS = ("agency_key", "lineage_key", "agency", "province", "city", "county", "level", "region_code", "year",
-           "indicator", "applicant", "value", "count", "unit", "rule", "quality", "comparable", "approximate",
-           "parts", "edition", "report_id", "synthetic")
+COLUMNS = tuple(HARMONIZED.names)
+#: the value columns selection and harmonizing read
+VALUE_COLUMNS = ("report_id", "indicator", "applicant", "value", "source", "approximate", "span_start")
+_KEYS = ["report_id", "indicator", "applicant"]
+_REPORTS = TableSchema("reports", tuple(c for c in CONTEXT if c[0] in REPORT_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -75,14 +86,105 @@ def targets() -> frozenset[str]:
     return frozenset(r.target for r in crosswalk() if r.target)
 
 
-def era(edition: pd.Series, year: pd.Series) -> pd.Series:
-    """"legacy" for the legacy form and narrative reports up to 2018, else "2019+"."""
-    y = pd.to_numeric(year, errors="coerce")
-    legacy = (edition == "legacy") | (edition.isin(["narrative"]) | edition.isna()) & (y <= 2018)
-    return pd.Series(np.where(legacy.fillna(False), LEGACY, MODERN), index=edition.index)
+@functools.lru_cache(maxsize=1)
+def read_indicators() -> frozenset[str]:
+    """Every indicator code harmonizing reads: the targets and the legacy codes summed into them."""
+    return targets() | {p for r in crosswalk() if r.target for p in r.parts}
+
+
+# --------------------------------------------------------------------------- Arrow helpers
+@functools.lru_cache(maxsize=1)
+def _codebook_units() -> tuple[pa.Array, pa.Array]:
+    codes = indicators()
+    return pa.array(list(codes), pa.string()), pa.array([i.unit for i in codes.values()], pa.string())
+
+
+def indicator_units(indicator: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The codebook unit of each indicator code (null for codes the codebook lacks)."""
+    codes, units = _codebook_units()
+    return pc.take(units, pc.index_in(indicator, value_set=codes))
+
+
+def counts(value: pa.Array | pa.ChunkedArray, unit: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """``value`` as int64 where it is a whole count (finite, integral, unit not 万元), else null."""
+    v = pc.cast(value, pa.float64())
+    whole = pc.and_(pc.fill_null(pc.and_(pc.is_finite(v), pc.equal(pc.floor(v), v)), False),
+                    pc.invert(pc.fill_null(pc.equal(unit, "万元"), False)))
+    return pc.if_else(whole, pc.cast(pc.if_else(whole, v, 0.0), pa.int64()), pa.scalar(None, pa.int64()))
+
+
+def legacy_era(edition: pa.Array | pa.ChunkedArray, year: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """True for reports of the legacy era: the legacy form, and narrative (or unknown) editions up to 2018."""
+    early = pc.fill_null(pc.less_equal(year, 2018), False)
+    narrative = pc.fill_null(pc.equal(edition, "narrative"), True)
+    return pc.or_(pc.fill_null(pc.equal(edition, "legacy"), False), pc.and_(narrative, early))
 
 
 # --------------------------------------------------------------------------- selection
+def _ordinal(a: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Integers that sort like the values of ``a`` (nulls last)."""
+    enc = pc.dictionary_encode(a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a)
+    if not len(enc.dictionary):
+        return np.zeros(len(a), dtype=np.int64)
+    rank = pc.rank(enc.dictionary, sort_keys="ascending").to_numpy()
+    codes = enc.indices.to_numpy(zero_copy_only=False)  # float with NaN where null
+    return np.where(np.isnan(codes), len(rank) + 1, rank[np.nan_to_num(codes).astype(np.int64)]) if enc.null_count \
+        else rank[codes]
+
+
+def _selected(keys: pa.Table) -> np.ndarray:
+    """Positions of the rows kept, in (report_id, indicator, applicant) order: per key, a number
+    before NA, then by ``SOURCE_PRIORITY``, then the earliest span. ``keys``: report_id, indicator,
+    applicant, missing (bool), source, span (float64, null = no span)."""
+    sources = pa.array(list(SOURCE_PRIORITY), pa.string())
+    ranks = pa.array(list(SOURCE_PRIORITY.values()), pa.int8())
+    rank = pc.fill_null(pc.take(ranks, pc.index_in(keys["source"], value_set=sources)), UNRANKED_SOURCE)
+    group = np.zeros(keys.num_rows, dtype=np.int64)
+    for k in _KEYS:  # one integer per (report_id, indicator, applicant), in their sort order
+        codes = _ordinal(keys[k])
+        base = int(codes.max(initial=0)) + 1
+        if int(group.max(initial=0)) >= 2**62 // base:  # keep the combined codes within int64
+            group = np.unique(group, return_inverse=True)[1].astype(np.int64)
+        group = group * base + codes
+    tie = keys["missing"].to_numpy(zero_copy_only=False) * (UNRANKED_SOURCE + 1) + rank.to_numpy()
+    order = np.lexsort((pc.fill_null(keys["span"], math.inf).to_numpy(), tie, group))
+    ordered = group[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    return order[first]
+
+
+def select_table(values: pa.Table) -> pa.Table:
+    """One row per (report_id, indicator, applicant) of an Arrow values table (the ``select_values``
+    rule): a correction first, then table, derived, narrative values; numbers before NA."""
+    if not values.num_rows:
+        return values
+    span = (pc.cast(values["span_start"], pa.float64()) if "span_start" in values.column_names
+            else pa.nulls(values.num_rows, pa.float64()))
+    keys = pa.table({**{k: values[k] for k in _KEYS}, "missing": pc.is_null(values["value"]),
+                     "source": values["source"], "span": span})
+    return values.take(_selected(keys))
+
+
+def _arrow(s: pd.Series) -> pa.Array:
+    a = pa.array(s, from_pandas=True)
+    return a.dictionary_decode() if pa.types.is_dictionary(a.type) else a
+
+
+def select_values(values: pd.DataFrame) -> pd.DataFrame:
+    """One value per (report_id, indicator, applicant), by ``SOURCE_PRIORITY``; numbers before NA
+    (the rows of ``values`` kept, sorted by report_id, indicator, applicant)."""
+    if values.empty:
+        return values
+    span = (pd.to_numeric(values["span_start"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            if "span_start" in values else np.full(len(values), np.nan))
+    keys = pa.table({**{k: _arrow(values[k]) for k in _KEYS},
+                     "missing": pa.array(values["value"].isna().to_numpy(dtype=bool)),
+                     "source": _arrow(values["source"].astype(object)), "span": pa.array(span, from_pandas=True)})
+    return values.iloc[_selected(keys)]
+
+
+# --------------------------------------------------------------------------- selection of reports
 def primary_reports(reports: pd.DataFrame) -> pd.DataFrame:
     """One report per (agency_key, year): the one harmonized series and cross-year checks use."""
     r = reports[reports["agency_key"].notna() & reports["year"].notna()]
@@ -99,58 +201,112 @@ def primary_reports(reports: pd.DataFrame) -> pd.DataFrame:
     return r.loc[ranked].drop_duplicates(["agency_key", "year"]).sort_values(["agency_key", "year"])
 
 
-def select_values(values: pd.DataFrame) -> pd.DataFrame:
-    """One value per (report_id, indicator, applicant), by ``SOURCE_PRIORITY``; numbers before NA."""
-    if values.empty:
-        return values
-    order = pd.DataFrame({
-        "report_id": values["report_id"], "indicator": values["indicator"], "applicant": values["applicant"],
-        "na": values["value"].isna().astype(bool),
-        "prio": values["source"].astype(object).map(SOURCE_PRIORITY).fillna(9),
-        "span": (pd.to_numeric(values["span_start"], errors="coerce").to_numpy(dtype="float64", na_value=np.inf)
-                 if "span_start" in values else 0.0),
-    }, index=values.index)
-    ranked = order.sort_values(list(order.columns), kind="stable")
-    keep = ~ranked.duplicated(["report_id", "indicator", "applicant"])
-    return values.loc[ranked.index[keep.to_numpy()]]
+def era(edition: pd.Series, year: pd.Series) -> pd.Series:
+    """"legacy" for the legacy form and narrative reports up to 2018, else "2019+"."""
+    legacy = legacy_era(pa.array(edition.astype(object), pa.string(), from_pandas=True),
+                        pa.array(pd.to_numeric(year, errors="coerce"), pa.float64(), from_pandas=True))
+    return pd.Series(np.where(legacy.to_numpy(zero_copy_only=False), LEGACY, MODERN), index=edition.index)
 
 
 # --------------------------------------------------------------------------- harmonize
-def _rule_parts() -> pd.DataFrame:
-    rows = [(r.rule, r.target, p, r.quality, len(r.parts)) for r in crosswalk() if r.target for p in r.parts]
-    return pd.DataFrame(rows, columns=["rule", "target", "part", "quality", "n_parts"])
+@functools.lru_cache(maxsize=1)
+def _target_rules() -> tuple[Rule, ...]:
+    return tuple(r for r in crosswalk() if r.target)
 
 
-def _modern(sel: pd.DataFrame) -> pd.DataFrame:
-    m = sel[sel["indicator"].isin(targets())]
-    return pd.DataFrame({
-        "report_id": m["report_id"], "indicator": m["indicator"], "applicant": m["applicant"],
-        "value": m["value"].astype("Float64"), "approximate": m["approximate"].fillna(False).astype(bool),
-        "rule": "identity", "quality": "exact", "parts": m["indicator"],
-    })
+@functools.lru_cache(maxsize=1)
+def _part_rules() -> tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]:
+    """Legacy codes and the target rules each is a part of, as CSR arrays: (codes, start, count, rule index)."""
+    by_part: dict[str, list[int]] = {}
+    for i, r in enumerate(_target_rules()):
+        for p in r.parts:
+            by_part.setdefault(p, []).append(i)
+    count = np.array([len(v) for v in by_part.values()], dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]]).astype(np.int64)
+    flat = np.array([i for v in by_part.values() for i in v], dtype=np.int64)
+    return pa.array(list(by_part), pa.string()), start, count, flat
 
 
-def _legacy(sel: pd.DataFrame, report_ids: pd.Series) -> pd.DataFrame:
+def _rows(report_pos: np.ndarray, indicator: pa.Array, applicant: pa.Array, value: pa.Array, approximate: pa.Array,
+          rule: pa.Array, quality: pa.Array, parts: pa.Array) -> pa.Table:
+    return pa.table({"report_pos": pa.array(report_pos, pa.int64()), "indicator": indicator, "applicant": applicant,
+                     "value": value, "approximate": approximate, "rule": rule, "quality": quality, "parts": parts})
+
+
+def _modern_rows(sel: pa.Table, pos: np.ndarray, legacy_row: np.ndarray) -> pa.Table:
+    """Identity rows: the selected target values of 2019+ reports."""
+    keep = ~legacy_row & pc.is_in(sel["indicator"], value_set=pa.array(sorted(targets()))).to_numpy(zero_copy_only=False)
+    m = sel.filter(keep)
+    n = m.num_rows
+    return _rows(pos[keep], m["indicator"], m["applicant"], pc.cast(m["value"], pa.float64()),
+                 pc.fill_null(m["approximate"], False), pa.repeat("identity", n), pa.repeat("exact", n), m["indicator"])
+
+
+def _legacy_rows(sel: pa.Table, pos: np.ndarray, legacy_row: np.ndarray, legacy_reports: np.ndarray,
+                 n_reports: int) -> pa.Table:
     """One row per (legacy report, target rule), applicant total: the sum of all parts, else NA."""
-    rules = pd.DataFrame([(r.rule, r.target, r.quality, "+".join(r.parts)) for r in crosswalk() if r.target],
-                         columns=["rule", "indicator", "quality", "parts"])
-    grid = pd.merge(pd.DataFrame({"report_id": report_ids.unique()}), rules, how="cross")
-    vals = sel[sel["applicant"] == "total"].merge(_rule_parts(), left_on="indicator", right_on="part")
-    if vals.empty:
-        sums = pd.DataFrame(columns=["report_id", "rule", "value", "approximate"])
-    else:
-        vals = vals.assign(present=vals["value"].notna(), approx=vals["approximate"].fillna(False).astype(bool))
-        g = vals.groupby(["report_id", "rule"], sort=False)
-        complete = g["present"].sum() == g["n_parts"].first()
-        sums = pd.DataFrame({"value": g["value"].sum(min_count=1).where(complete), "approximate": g["approx"].any()})
-        sums = sums.reset_index()
-    out = grid.merge(sums, on=["report_id", "rule"], how="left")
-    return pd.DataFrame({
-        "report_id": out["report_id"], "indicator": out["indicator"], "applicant": "total",
-        "value": pd.array(out["value"], dtype="Float64"),
-        "approximate": out["approximate"].astype("boolean").fillna(False).astype(bool),
-        "rule": "crosswalk:" + out["rule"], "quality": out["quality"], "parts": out["parts"].replace("", pd.NA),
-    })
+    rules = _target_rules()
+    n_rules = len(rules)
+    codes, start, count, flat = _part_rules()
+    part = pc.index_in(sel["indicator"], value_set=codes)
+    use = legacy_row & pc.fill_null(pc.equal(sel["applicant"], "total"), False).to_numpy(zero_copy_only=False)
+    use &= pc.is_valid(part).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(use)
+    k = pc.take(part, pa.array(rows)).to_numpy(zero_copy_only=False).astype(np.int64)
+    n = count[k]
+    row = np.repeat(rows, n)  # one row per (value, rule it is a part of)
+    within = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    rule = flat[np.repeat(start[k], n) + within]
+    slot = np.full(n_reports, -1, dtype=np.int64)
+    slot[legacy_reports] = np.arange(len(legacy_reports))
+    cell = slot[pos[row]] * n_rules + rule
+    values = sel["value"].to_numpy(zero_copy_only=False).astype("float64")[row] if len(row) else np.zeros(0)
+    present = ~np.isnan(values)
+    cells = len(legacy_reports) * n_rules
+    stated = np.bincount(cell, weights=present, minlength=cells)
+    total = np.bincount(cell, weights=np.where(present, values, 0.0), minlength=cells)
+    approx = pc.fill_null(sel["approximate"], False).to_numpy(zero_copy_only=False)[row] if len(row) else np.zeros(0, bool)
+    approximate = np.bincount(cell, weights=approx, minlength=cells) > 0
+    n_parts = np.tile([len(r.parts) for r in rules], len(legacy_reports))
+    complete = (stated > 0) & (stated == n_parts)
+    m = len(legacy_reports)
+    return _rows(np.repeat(legacy_reports, n_rules), pa.array(np.tile([r.target for r in rules], m), pa.string()),
+                 pa.repeat("total", cells), pa.array(total, pa.float64(), mask=~complete), pa.array(approximate, pa.bool_()),
+                 pa.array(np.tile([f"crosswalk:{r.rule}" for r in rules], m), pa.string()),
+                 pa.array(np.tile([r.quality for r in rules], m), pa.string()),
+                 pa.array(np.tile(["+".join(r.parts) or None for r in rules], m), pa.string()))
+
+
+def harmonize_table(selected: pa.Table, reports: pa.Table) -> pa.Table:
+    """Harmonized rows (``HARMONIZED`` columns, sorted by agency_key, year, indicator, applicant) of
+    ``reports`` (normally the primary reports; columns ``REPORT_COLUMNS``) from ``selected``, their
+    values reduced by ``select_table`` (report_id, indicator, applicant, value, approximate)."""
+    legacy = legacy_era(reports["edition"], reports["year"]).to_numpy(zero_copy_only=False)
+    at = pc.index_in(selected["report_id"], value_set=reports["report_id"])
+    known = pc.is_valid(at)
+    sel = selected.filter(known)
+    pos = at.filter(known).to_numpy(zero_copy_only=False).astype(np.int64)
+    legacy_row = legacy[pos]
+    rows = pa.concat_tables([
+        _modern_rows(sel, pos, legacy_row),
+        _legacy_rows(sel, pos, legacy_row, np.flatnonzero(legacy), reports.num_rows),
+    ])
+    rows = rows.take(_harmonized_order(rows, reports))
+    rep = reports.take(rows["report_pos"])
+    unit = indicator_units(rows["indicator"])
+    comparable = pc.and_(pc.is_in(rows["quality"], value_set=pa.array(sorted(COMPARABLE_QUALITIES))),
+                         pc.invert(rows["approximate"]))
+    computed = {"count": counts(rows["value"], unit), "unit": unit, "comparable": comparable}
+    columns = [computed[c] if c in computed else rows[c] if c in rows.column_names else rep[c] for c in COLUMNS]
+    return pa.Table.from_arrays(columns, schema=HARMONIZED.arrow)
+
+
+def _harmonized_order(rows: pa.Table, reports: pa.Table) -> np.ndarray:
+    """The order of harmonized rows: by agency_key, year, indicator, applicant (stable)."""
+    agency, year = _ordinal(reports["agency_key"]), _ordinal(reports["year"])
+    report_rank = agency * (int(year.max(initial=0)) + 1) + year
+    at = rows["report_pos"].to_numpy()
+    return np.lexsort((_ordinal(rows["applicant"]), _ordinal(rows["indicator"]), report_rank[at]))
 
 
 def harmonize(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
@@ -159,37 +315,20 @@ def harmonize(values: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
     ``values`` needs report_id, indicator, applicant, value, source, approximate (span_start
     optional); ``reports`` the ``REPORT_COLUMNS``.
     """
-    return harmonize_selected(select_values(values[values["report_id"].isin(reports["report_id"])]), reports)
-
-
-def harmonize_selected(selected: pd.DataFrame, reports: pd.DataFrame) -> pd.DataFrame:
-    """``harmonize`` of values already reduced by ``select_values``."""
-    rep = reports[list(REPORT_COLUMNS)].copy()
-    rep["_era"] = era(rep["edition"], rep["year"])
-    sel = selected.merge(rep[["report_id", "_era"]], on="report_id")
-    parts = [
-        _modern(sel[sel["_era"] == MODERN]),
-        _legacy(sel[sel["_era"] == LEGACY], rep.loc[rep["_era"] == LEGACY, "report_id"]),
-    ]
-    rows = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(not p.empty for p in parts) else parts[0]
-    out = rows.merge(rep.drop(columns="_era"), on="report_id")
-    units = {c: ind.unit for c, ind in indicators().items()}
-    out["unit"] = out["indicator"].astype(object).map(units)
-    out["count"] = _as_count(out["value"], out["unit"])
-    out["comparable"] = out["quality"].isin(COMPARABLE_QUALITIES) & ~out["approximate"]
-    return out[list(COLUMNS)].sort_values(["agency_key", "year", "indicator", "applicant"], ignore_index=True)
-
-
-def _as_count(value: pd.Series, unit: pd.Series) -> pd.Series:
-    """``value`` as a nullable integer where it is a whole count (not money), else NA."""
-    v = pd.array(value, dtype="Float64")
-    whole = (unit != "万元").to_numpy() & np.asarray((v == v.round()).fillna(False), dtype=bool)
-    out = pd.array(np.where(whole, v.fillna(0).to_numpy(dtype="float64"), 0).astype("int64"), dtype="Int64")
-    out[~whole] = pd.NA
-    return pd.Series(out, index=value.index)
+    selected = select_values(values[values["report_id"].isin(reports["report_id"])])
+    sel = pa.table({**{k: _arrow(selected[k].astype(object)) for k in _KEYS},
+                    "value": pa.array(selected["value"], pa.float64(), from_pandas=True),
+                    "approximate": pa.array(selected["approximate"], pa.bool_(), from_pandas=True)})
+    return to_frame(harmonize_table(sel, _REPORTS.from_frame(reports)))
 
 
 # --------------------------------------------------------------------------- lineage
+def _as_count(value: pd.Series, unit: pd.Series) -> pd.Series:
+    """``value`` as a nullable integer where it is a whole count (not money), else NA."""
+    out = counts(pa.array(value, pa.float64(), from_pandas=True), pa.array(unit.astype(object), pa.string(), from_pandas=True))
+    return pd.Series(out.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get), index=value.index)
+
+
 def by_lineage(harmonized: pd.DataFrame) -> pd.DataFrame:
     """Harmonized rows summed over the agencies of one lineage (e.g. 工商 + 质监 + 食药监 -> 市场监管).
 
@@ -216,5 +355,6 @@ def by_lineage(harmonized: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["COLUMNS", "QUALITIES", "Rule", "by_lineage", "crosswalk", "era", "harmonize", "harmonize_selected",
+__all__ = ["COLUMNS", "QUALITIES", "Rule", "by_lineage", "counts", "crosswalk", "era", "harmonize", "harmonize_table",
+           "indicator_units", "legacy_era", "read_indicators", "select_table",
            "primary_reports", "select_values", "targets"]

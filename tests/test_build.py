@@ -370,3 +370,60 @@ def test_kill_9_mid_build_leaves_the_old_dataset_readable_and_the_next_build_com
     assert (s["files"], s["ok"]) == (61, 61), stderr
     assert 0 < s["parsed"] < 60  # resumed from the parts the killed build had finished
     assert len(table(out, "reports")) == 61
+
+
+# --------------------------------------------------------------------------- streamed assembly
+def sorted_table(out: Path, name: str) -> pd.DataFrame:
+    df = table(out, name).drop(columns=[c for c in ("seconds", "cached", "mtime_ns") if c in table(out, name)])
+    keys = [c for c in df.columns if c != "warnings"]
+    return df.sort_values(keys, ignore_index=True, na_position="last")
+
+
+def test_assembling_part_by_part_gives_the_tables_of_one_batch(tmp_path, monkeypatch):
+    """Outputs are assembled as parts arrive (here one report per part, so the duplicate agency-year,
+    the cross-year pair and the corrected report all span parts): same rows as in one batch."""
+    from govstats.dataset import parallel
+
+    raw = make_corpus(tmp_path / "raw")
+    (tmp_path / "corrections.csv").write_text("report,indicator,applicant,value,reason,who\n"
+                                              "hongze_2024.json,requests.carried_over,business,2,misprint,ab\n",
+                                              encoding="utf-8")
+    one = run(raw, tmp_path / "one", corrections=tmp_path / "corrections.csv")
+    monkeypatch.setattr(parallel, "FLUSH_REPORTS", 1)
+    many = run(raw, tmp_path / "many", corrections=tmp_path / "corrections.csv")
+    assert (one.values, one.failed_checks) == (many.values, many.failed_checks)
+    for name in OUTPUTS:
+        pd.testing.assert_frame_equal(sorted_table(tmp_path / "one", name), sorted_table(tmp_path / "many", name))
+    h = table(tmp_path / "many", "harmonized")
+    assert not h.duplicated(["agency_key", "year", "indicator", "applicant"]).any()
+    assert not h["synthetic"].any()  # the synthetic copy of 2023 was harmonized, then dropped: not primary
+
+
+def test_a_rebuild_from_the_cache_gives_the_same_tables(built, tmp_path):
+    raw, out, _ = built
+    before = {n: sorted_table(out, n) for n in OUTPUTS}
+    (out / STATE_FILE).unlink()  # not up to date: everything is assembled again from the cache
+    again = run(raw, out)
+    assert again.parsed == 0 and not again.up_to_date
+    for name in OUTPUTS:
+        pd.testing.assert_frame_equal(before[name], sorted_table(out, name))
+
+
+def test_worker_tables_default_applicant_and_unit_and_derive_counts():
+    from govstats.dataset.worker import Task, parse_chunk
+    from govstats.model import Check, Meta, ParseResult, Value
+
+    result = ParseResult(Meta(agency="某局", year=2022), [
+        Value("requests.new", 12, applicant=None, span=(3, 5)),
+        Value("fees.amount", 2.0),
+        Value("requests.new", 2.5, applicant="", unit="件"),
+        Value("outcome.granted", None, note="blank"),
+    ], [Check("identity.x", "fail", applicant=None)], [])
+    chunk = parse_chunk([Task("/x.txt", "ab" * 32)], lambda path: result, "v", None)
+    v = chunk.values.to_pydict()
+    assert v["applicant"] == ["total", "total", "total", "total"]
+    assert v["unit"] == ["件", "万元", "件", "件"]
+    assert v["count"] == [12, None, None, None]  # money and fractions are no counts; NA stays NA
+    assert (v["span_start"], v["span_end"]) == ([3, None, None, None], [5, None, None, None])
+    assert chunk.checks.to_pydict()["applicant"] == ["total"]
+    assert chunk.parsed.to_pydict()["n_failed_checks"] == [1]

@@ -136,3 +136,28 @@ def test_every_legacy_indicator_is_accounted_for():
             assert code in parts, code
     assert hz.targets() <= set(indicators())
 
+
+
+def test_arrow_selection_is_the_pandas_selection():
+    import pyarrow as pa
+
+    v, _ = frames([], [
+        value("A", "requests.new", 10, source="narrative"), value("A", "requests.new", 11, source="table", span=5),
+        value("A", "requests.new", 12, source="table", span=1), value("B", "requests.new", None, source="table"),
+        value("B", "requests.new", 7, source="derived"), value("B", "review.total", 1, source="unknown"),
+        value("A", "review.total", 2, "business", source="correction"), value("A", "review.total", 3, "business"),
+    ])
+    arrow = hz.select_table(pa.Table.from_pandas(v, preserve_index=False)).to_pandas()
+    expected = hz.select_values(v).reset_index(drop=True)
+    assert arrow[["report_id", "indicator", "applicant", "value"]].astype(object).values.tolist() == \
+        expected[["report_id", "indicator", "applicant", "value"]].astype(object).values.tolist()
+    assert expected["value"].tolist() == [12, 2, 7, 1]  # sorted by report, indicator, applicant
+
+
+def test_counts_are_whole_numbers_that_are_not_money():
+    import pyarrow as pa
+
+    got = hz.counts(pa.array([3.0, 2.5, None, float("nan"), float("inf"), 4.0, -1.0]),
+                    pa.array(["件", "件", "件", None, "件", "万元", None]))
+    assert got.to_pylist() == [3, None, None, None, None, None, -1]
+    assert hz.indicator_units(pa.array(["fees.amount", "requests.new", "no.such.code"])).to_pylist() == ["万元", "件", None]

@@ -1,17 +1,29 @@
-"""Assembling the output tables from the cache parts, streamed part by part (memory stays flat).
+"""Assembling the output tables while the inputs are parsed: one pass, memory flat.
 
-Per part: its values (plus corrections) get the report context columns and are appended to
-``values.parquet``; its primary reports are harmonized into ``harmonized.parquet``; the few values
-cross-year checks read are kept aside. Its checks go to ``checks.parquet``, then the cross-year
-checks. ``reports.parquet`` and ``manifest.parquet`` (one row per report / input) are small and
-written whole. Everything is written to temp files of a ``Staged`` group; the caller commits it.
+Every batch of parse results (a cache part as it is written, or the live rows of an earlier part)
+goes straight to the outputs (``Assembler.add``): its values and checks get the report context
+columns and are appended to ``values.parquet`` / ``checks.parquet``; its reports are harmonized into
+``harmonized.parquet`` as if each were the primary report of its agency-year; the few values
+cross-year checks read are kept aside, and so are the values of the reports a correction names.
+
+At the end (``Assembler.finish``) the primary reports are known: harmonized rows of reports that
+are not primary are dropped (a rewrite of harmonized.parquet, only when some were written); the
+reports a correction names get their correction rows, harmonized rows and cross-year values; the
+cross-year checks are appended to checks.parquet; ``reports.parquet`` and ``manifest.parquet`` (one
+row per report / input, small) are written whole. Everything is written to temp files of a
+``Staged`` group; the caller commits it. All of it is Arrow except the small per-report tables
+(primary reports, corrections, cross-year pairs), which are pandas.
 """
 from __future__ import annotations
 
+import os
+import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Optional
+from pathlib import Path
+from typing import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,16 +32,15 @@ import pyarrow.parquet as pq
 from .. import harmonize as hz
 from ..checks import cross_year
 from . import corrections as corr
-from .cache import Cache
 from .files import Staged
 from .inputs import InputFile
-from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, REPORTS, VALUES, TableSchema, to_frame
+from .worker import ChunkResult
+from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, PART_VALUES, REPORTS, VALUES, TableSchema, to_frame
 
 PARSED_OK = ("ok", "warning")
+_OUTCOME = ["status", "error", "seconds", "n_values", "n_warnings", "parser_version"]  # manifest columns from parsing
 CONTEXT_TABLE = TableSchema("context", CONTEXT)
-_SELECT = ["report_id", "indicator", "applicant", "value", "source", "approximate", "span_start"]  # what harmonizing reads
 _KEEP = ["report_id", "indicator", "applicant", "value"]  # what cross-year checks read
-HARMONIZE_BATCH = 250  # reports harmonized together
 
 
 @dataclass
@@ -38,57 +49,19 @@ class Assembled:
     n_values: int = 0
     n_failed_checks: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-def _parsed_rows(cache: Cache, live: set[str], uncached: dict[str, dict]) -> pd.DataFrame:
-    tables = [cache.read(part, "parsed", shas) for part, shas in cache.live_by_part(live).items()]
-    frames = [to_frame(t) for t in tables]
-    if uncached:
-        frames.append(to_frame(PARSED.from_rows(list(uncached.values()))))
-    if not frames:
-        return to_frame(PARSED.empty())
-    return pd.concat(frames, ignore_index=True).drop_duplicates("sha256", keep="last")
-
-
-def _manifest(files: list[InputFile], parsed: pd.DataFrame, cached: set[str]) -> pd.DataFrame:
-    cols = ["sha256", "status", "error", "seconds", "n_values", "n_warnings", "parser_version"]
-    by_sha = parsed[cols].set_index("sha256").to_dict("index")
-    rows = []
-    for f in files:
-        row = {"source_path": f.source_path, "sha256": f.sha256, "size": f.size, "mtime_ns": f.mtime_ns,
-               "status": f.status, "error": f.error, "report_id": f.report_id, "synthetic": f.synthetic,
-               "cached": False}
-        if f.to_parse and f.sha256 in by_sha:
-            p = by_sha[f.sha256]
-            row.update(status=p["status"], error=p["error"], seconds=p["seconds"], n_values=p["n_values"],
-                       n_warnings=p["n_warnings"], parser_version=p["parser_version"], cached=f.sha256 in cached)
-        elif f.to_parse:
-            row.update(status="failed", error="no parse result (internal error)")
-        rows.append(row)
-    return pd.DataFrame(rows, columns=MANIFEST.names)
-
-
-def _reports(files: list[InputFile], parsed: pd.DataFrame) -> pd.DataFrame:
-    where = pd.DataFrame([(f.sha256, f.source_path, f.synthetic) for f in files if f.to_parse and f.sha256],
-                         columns=["sha256", "source_path", "synthetic"])
-    ok = parsed[parsed["status"].isin(PARSED_OK)]
-    rep = ok.merge(where, on="sha256", how="inner")
-    rep["synthetic"] = rep["synthetic"].astype("boolean")
-    primary = hz.primary_reports(rep)
-    rep["primary"] = rep["report_id"].isin(primary["report_id"])
-    return rep.sort_values("source_path", ignore_index=True)
+    seconds: float = 0.0  # spent assembling batches as they came (in the parse phase)
 
 
 class _Writer:
-    """A Parquet writer onto a staged temp file, fed with Arrow tables or frames of its schema."""
+    """A Parquet writer onto a staged temp file, fed with Arrow tables of its schema."""
 
     def __init__(self, staged: Staged, name: str, schema: TableSchema) -> None:
         self.schema = schema
-        self.writer = pq.ParquetWriter(staged.temp(f"{name}.parquet"), schema.arrow, compression="zstd")
+        self.path = staged.temp(f"{name}.parquet")
+        self.writer = pq.ParquetWriter(self.path, schema.arrow, compression="zstd")
         self.rows = 0
 
-    def write(self, data: pa.Table | pd.DataFrame) -> None:
-        table = data if isinstance(data, pa.Table) else self.schema.from_frame(data)
+    def write(self, table: pa.Table) -> None:
         if table.num_rows:
             self.writer.write_table(table)
             self.rows += table.num_rows
@@ -97,106 +70,176 @@ class _Writer:
         self.writer.close()
 
 
+def _drop_reports(path: Path, report_ids: Iterable[str], schema: TableSchema) -> None:
+    """Rewrite the Parquet file ``path`` without the rows of ``report_ids``, row group by row group."""
+    drop = pa.array(sorted(report_ids), pa.string())
+    tmp = path.with_name(path.name + ".rewrite")
+    with pq.ParquetFile(path) as source, pq.ParquetWriter(tmp, schema.arrow, compression="zstd") as out:
+        for i in range(source.num_row_groups):
+            group = source.read_row_group(i)
+            out.write_table(group.filter(pc.invert(pc.is_in(group["report_id"], value_set=drop))))
+    os.replace(tmp, path)
+
+
 def _with_context(part: pa.Table, ctx: pa.Table, schema: TableSchema, **constants: str) -> pa.Table:
-    """``part`` rows as ``schema`` rows: the report columns taken from ``ctx`` by report_id (an Arrow
-    join: no pandas round trip), the others from ``part``, ``constants`` filled in, the rest null."""
-    idx = pc.index_in(part.column("report_id"), value_set=ctx.column("report_id"))
+    """``part`` rows as ``schema`` rows: the report columns taken from ``ctx`` by report_id (rows of
+    reports not in ``ctx`` are dropped), the others from ``part``, ``constants`` filled in, the rest null."""
+    idx = pc.index_in(part["report_id"], value_set=ctx["report_id"])
     known = pc.is_valid(idx)
     if not pc.all(known).as_py():
         part, idx = part.filter(known), idx.filter(known)
+    n = part.num_rows
     arrays = []
     for name, typ in schema.columns:
         if name in ctx.column_names and name != "report_id":
-            arrays.append(ctx.column(name).take(idx))
+            arrays.append(ctx[name].take(idx))
         elif name in part.column_names:
-            arrays.append(part.column(name))
+            arrays.append(part[name])
         elif name in constants:
-            arrays.append(pa.array([constants[name]] * part.num_rows, typ))
+            arrays.append(pa.repeat(pa.scalar(constants[name], typ), n))
         else:
-            arrays.append(pa.nulls(part.num_rows, typ))
+            arrays.append(pa.nulls(n, typ))
     return pa.Table.from_arrays(arrays, schema=schema.arrow)
 
 
-def _corrected(table: pa.Table, fixes: dict[str, list[corr.Correction]], ctx: pa.Table) -> Optional[pa.Table]:
-    """The correction rows (``VALUES`` schema) of the reports in this part's ``table``, if any."""
-    ids = set(pc.unique(table.column("report_id")).to_pylist())
-    if not ids & fixes.keys():
-        return None
-    rows = corr.correction_rows(to_frame(table), fixes)
-    return _with_context(VALUES.from_frame(rows), ctx, VALUES)
+def _failed(checks: pa.Table) -> int:
+    return pc.sum(pc.equal(checks["status"], "fail")).as_py() or 0
 
 
-def _stream_values(cache: Cache, by_part: dict[str, list[str]], reports: pd.DataFrame, ctx: pa.Table,
-                   fixes: dict[str, list[corr.Correction]], staged: Staged) -> tuple[int, pd.DataFrame]:
-    """Write values.parquet and harmonized.parquet; return (value rows, values kept for cross-year checks)."""
-    primary = reports[reports["primary"]]
-    paired = set(cross_year.paired_reports(primary))
-    values_out = _Writer(staged, "values", VALUES)
-    harmonized_out = _Writer(staged, "harmonized", HARMONIZED)
-    keep: list[pd.DataFrame] = []
-    try:
-        for part, shas in by_part.items():
-            table = cache.read(part, "values", shas)
-            values_out.write(_with_context(table, ctx, VALUES))
-            fixed = _corrected(table, fixes, ctx)
-            if fixed is not None:
-                values_out.write(fixed)
-            mine = primary[primary["sha256"].isin(shas)]
-            core = pa.concat_tables([t.select(_SELECT).replace_schema_metadata(None)
-                                     for t in (table, fixed) if t is not None])
-            for start in range(0, len(mine), HARMONIZE_BATCH):  # slices keep the pandas working set small
-                batch = mine.iloc[start : start + HARMONIZE_BATCH]
-                ids = pa.array(batch["report_id"].tolist(), pa.string())
-                selected = hz.select_values(to_frame(core.filter(pc.is_in(core.column("report_id"), ids))))
-                harmonized_out.write(hz.harmonize_selected(selected, batch))
-                wanted = selected["indicator"].isin(cross_year.INDICATORS) & selected["report_id"].isin(paired)
-                keep.append(selected.loc[wanted, _KEEP])
-    finally:
-        values_out.close()
-        harmonized_out.close()
-    kept = pd.concat(keep, ignore_index=True) if keep else pd.DataFrame(columns=_KEEP)
-    return values_out.rows, kept
+def _manifest(files: list[InputFile], parsed: pd.DataFrame, cached: set[str]) -> pd.DataFrame:
+    """One row per input: the walk's own verdict, or the parse outcome of its content."""
+    m = pd.DataFrame({"source_path": [f.source_path for f in files], "sha256": [f.sha256 for f in files],
+                      "size": [f.size for f in files], "mtime_ns": [f.mtime_ns for f in files],
+                      "status": [f.status for f in files], "error": [f.error for f in files],
+                      "report_id": [f.report_id for f in files], "synthetic": [f.synthetic for f in files]})
+    to_parse = np.array([f.to_parse for f in files], dtype=bool)
+    outcome = parsed[["sha256", *_OUTCOME]].set_index("sha256").reindex(m["sha256"].where(to_parse))
+    outcome.index = m.index
+    found = to_parse & outcome["status"].notna().to_numpy()
+    for c in _OUTCOME:
+        m[c] = outcome[c].where(found, m[c] if c in ("status", "error") else None)
+    m.loc[to_parse & ~found, ["status", "error"]] = ["failed", "no parse result (internal error)"]
+    m["cached"] = found & m["sha256"].isin(cached).to_numpy()
+    return m[MANIFEST.names]
 
 
-def _stream_checks(cache: Cache, by_part: dict[str, list[str]], ctx: pa.Table, cross: pd.DataFrame,
-                   staged: Staged) -> int:
-    """Write checks.parquet (report checks, then cross-year checks); return the failed ones."""
-    out = _Writer(staged, "checks", CHECKS)
-    failed = 0
-    try:
-        for part, shas in by_part.items():
-            table = _with_context(cache.read(part, "checks", shas), ctx, CHECKS, scope="report")
-            failed += pc.sum(pc.equal(table.column("status"), "fail")).as_py() or 0
-            out.write(table)
-        xc = _with_context(CHECKS.from_frame(cross.assign(scope="cross_year")), ctx, CHECKS)
-        failed += pc.sum(pc.equal(xc.column("status"), "fail")).as_py() or 0
-        out.write(xc)
-    finally:
-        out.close()
-    return failed
+def _reports(where: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
+    ok = parsed[parsed["status"].isin(PARSED_OK)]
+    rep = ok.merge(where, on="sha256", how="inner")
+    rep["synthetic"] = rep["synthetic"].astype("boolean")
+    primary = hz.primary_reports(rep)
+    rep["primary"] = rep["report_id"].isin(primary["report_id"])
+    return rep.sort_values("source_path", ignore_index=True)
 
 
-def assemble(files: list[InputFile], cache: Cache, cached: set[str], uncached: dict[str, dict],
-             fixes: Iterable[corr.Correction], staged: Staged) -> Assembled:
-    """Write the five tables (staged) from ``files`` and their cached parse results.
+class Assembler:
+    """The five output tables of one build, fed batch by batch (``add``), completed by ``finish``."""
 
-    ``cached``: sha256s whose results came from an earlier build; ``uncached``: parsed rows kept out
-    of the cache (worker crashes, retried next time).
-    """
-    live = {f.sha256 for f in files if f.to_parse and f.sha256}
-    parsed = _parsed_rows(cache, live, uncached)
-    manifest = _manifest(files, parsed, cached)
-    reports = _reports(files, parsed)
-    resolved, warnings = corr.resolve(fixes, reports)
-    ok_shas = set(reports["sha256"])
-    by_part = {p: [s for s in shas if s in ok_shas] for p, shas in cache.live_by_part(ok_shas).items()}
-    ctx = CONTEXT_TABLE.from_frame(reports)
-    n_values, kept = _stream_values(cache, by_part, reports, ctx, resolved, staged)
-    cross = cross_year.cross_year_checks(kept, reports[reports["primary"]])
-    n_failed = _stream_checks(cache, by_part, ctx, cross, staged)
-    pq.write_table(REPORTS.from_frame(reports), staged.temp("reports.parquet"), compression="zstd")
-    pq.write_table(MANIFEST.from_frame(manifest), staged.temp("manifest.parquet"), compression="zstd")
-    return Assembled(Counter(manifest["status"]), n_values, n_failed, warnings)
+    def __init__(self, files: list[InputFile], fixes: Iterable[corr.Correction], staged: Staged) -> None:
+        self.files = files
+        self.fixes = list(fixes)
+        self.staged = staged
+        inputs = [f for f in files if f.to_parse and f.sha256]
+        self.where = pd.DataFrame({"sha256": [f.sha256 for f in inputs], "source_path": [f.source_path for f in inputs],
+                                   "synthetic": [f.synthetic for f in inputs], "report_id": [f.report_id for f in inputs]})
+        self._where_by_sha = {f.sha256: (f.source_path, f.synthetic) for f in inputs}
+        self.named = pa.array(sorted(corr.named_reports(self.fixes, self.where)), pa.string())
+        self.reads = pa.array(sorted(hz.read_indicators() | cross_year.INDICATORS), pa.string())
+        self.cross_year = pa.array(sorted(cross_year.INDICATORS), pa.string())
+        self.values = _Writer(staged, "values", VALUES)
+        self.checks = _Writer(staged, "checks", CHECKS)
+        self.harmonized = _Writer(staged, "harmonized", HARMONIZED)
+        self.parsed: list[pa.Table] = []
+        self.cross: list[pa.Table] = []  # selected values cross-year checks read
+        self.named_values: list[pa.Table] = []  # values of the reports a correction names, corrected at the end
+        self.harmonized_ids: set[str] = set()
+        self.n_failed = 0
+        self.seconds = 0.0
+
+    # ---------------------------------------------------------------- batches
+    def _context(self, parsed: pa.Table) -> pa.Table:
+        """CONTEXT rows of the readable reports of a batch (their input path from this build's files)."""
+        ok = parsed.filter(pc.is_in(parsed["status"], value_set=pa.array(PARSED_OK)))
+        where = [self._where_by_sha.get(s, (None, None)) for s in ok["sha256"].to_pylist()]
+        extra = {"source_path": pa.array([w[0] for w in where], pa.string()),
+                 "synthetic": pa.array([w[1] for w in where], pa.bool_())}
+        ctx = pa.Table.from_arrays([extra[n] if n in extra else ok[n] for n in CONTEXT_TABLE.names], schema=CONTEXT_TABLE.arrow)
+        return ctx.filter(pc.is_valid(ctx["source_path"]))
+
+    def _harmonize(self, values: pa.Table, ctx: pa.Table) -> None:
+        """Harmonized rows of the reports of ``ctx`` that can be primary; keep their cross-year values."""
+        core = values.select(list(hz.VALUE_COLUMNS)).filter(pc.is_in(values["indicator"], value_set=self.reads))
+        selected = hz.select_table(core)
+        wanted = pc.and_(pc.is_in(selected["indicator"], value_set=self.cross_year), pc.is_valid(selected["value"]))
+        self.cross.append(selected.filter(wanted).select(_KEEP))
+        reports = ctx.filter(pc.and_(pc.is_valid(ctx["agency_key"]), pc.is_valid(ctx["year"])))
+        self.harmonized.write(hz.harmonize_table(selected, reports))
+        self.harmonized_ids.update(reports["report_id"].to_pylist())
+
+    def add(self, batch: ChunkResult) -> None:
+        """Assemble one batch of parse results (the three tables of a cache part)."""
+        t0 = time.process_time()
+        parsed, values, checks = batch.parsed, batch.values, batch.checks
+        self.parsed.append(parsed)
+        ctx = self._context(parsed)
+        self.values.write(_with_context(values, ctx, VALUES))
+        checks = _with_context(checks, ctx, CHECKS, scope="report")
+        self.n_failed += _failed(checks)
+        self.checks.write(checks)
+        if len(self.named):
+            named = pc.is_in(values["report_id"], value_set=self.named)
+            self.named_values.append(values.filter(named))
+            values = values.filter(pc.invert(named))
+            ctx = ctx.filter(pc.invert(pc.is_in(ctx["report_id"], value_set=self.named)))
+        self._harmonize(values, ctx)
+        self.seconds += time.process_time() - t0
+
+    # ---------------------------------------------------------------- the end
+    def _corrections(self, fixes: dict[str, list[corr.Correction]], reports: pd.DataFrame, ctx: pa.Table) -> None:
+        """Correction rows of the reports corrections name; then their harmonized rows and
+        cross-year values, from their values with the corrections."""
+        held = pa.concat_tables(self.named_values) if self.named_values else None
+        if held is None or not held.num_rows:
+            return
+        rows = corr.correction_rows(to_frame(held), fixes)
+        if len(rows):
+            fixed = _with_context(VALUES.from_frame(rows), ctx, VALUES)
+            self.values.write(fixed)
+            held = pa.concat_tables([held, fixed.select(held.column_names)])
+        named = ctx.filter(pc.is_in(ctx["report_id"], value_set=self.named))
+        self._harmonize(held, named)
+
+    def _cross_year(self, reports: pd.DataFrame, ctx: pa.Table) -> None:
+        primary = reports[reports["primary"]]
+        paired = pa.array(cross_year.paired_reports(primary), pa.string())
+        kept = pa.concat_tables(self.cross) if self.cross else PART_VALUES.empty().select(_KEEP)
+        kept = kept.filter(pc.is_in(kept["report_id"], value_set=paired))
+        found = cross_year.cross_year_checks(to_frame(kept), primary)
+        checks = _with_context(CHECKS.from_frame(found.assign(scope="cross_year")), ctx, CHECKS)
+        self.n_failed += _failed(checks)
+        self.checks.write(checks)
+
+    def finish(self, cached: set[str], uncached: dict[str, dict]) -> Assembled:
+        """Complete the five tables (staged). ``cached``: sha256s whose results came from an earlier
+        build; ``uncached``: parsed rows kept out of the cache (worker crashes, retried next time)."""
+        tables = self.parsed + ([PARSED.from_rows(list(uncached.values()))] if uncached else [])
+        parsed = to_frame(pa.concat_tables(tables) if tables else PARSED.empty()).drop_duplicates("sha256", keep="last")
+        manifest = _manifest(self.files, parsed, cached)
+        reports = _reports(self.where.drop(columns="report_id"), parsed)
+        resolved, warnings = corr.resolve(self.fixes, reports)
+        ctx = CONTEXT_TABLE.from_frame(reports)
+        try:
+            self._corrections(resolved, reports, ctx)
+            self._cross_year(reports, ctx)
+        finally:
+            for w in (self.values, self.checks, self.harmonized):
+                w.close()
+        not_primary = self.harmonized_ids - set(reports.loc[reports["primary"], "report_id"])
+        if not_primary:
+            _drop_reports(self.harmonized.path, not_primary, HARMONIZED)
+        pq.write_table(REPORTS.from_frame(reports), self.staged.temp("reports.parquet"), compression="zstd")
+        pq.write_table(MANIFEST.from_frame(manifest), self.staged.temp("manifest.parquet"), compression="zstd")
+        return Assembled(Counter(manifest["status"]), self.values.rows, self.n_failed, warnings, self.seconds)
 
 
-__all__ = ["Assembled", "assemble"]
+__all__ = ["Assembled", "Assembler"]

@@ -45,6 +45,7 @@ class Cache:
     out: Path
     version: str
     index: dict[str, str] = field(default_factory=dict)  # sha256 -> newest part holding it
+    write_seconds: float = 0.0  # CPU seconds spent writing parts
     _counter: int = 0
 
     @property
@@ -87,6 +88,10 @@ class Cache:
         key, wanted = ("sha256", shas) if kind == "parsed" else ("report_id", [s[:16] for s in shas])
         return table.filter(pc.is_in(table.column(key), pa.array(wanted, pa.string())))
 
+    def read_part(self, part: str, shas: list[str]) -> ChunkResult:
+        """The results of ``shas`` held by ``part``."""
+        return ChunkResult(*(self.read(part, kind, shas) for kind in ("parsed", "values", "checks")))
+
     def live_by_part(self, shas: set[str]) -> dict[str, list[str]]:
         """part -> the ``shas`` whose newest result it holds, parts oldest first."""
         out: dict[str, list[str]] = {}
@@ -102,6 +107,7 @@ class Cache:
 
     def write(self, result: ChunkResult) -> str:
         """Store one part (values, checks, then the parsed rows that commit it)."""
+        t0 = time.process_time()
         self.dir.mkdir(parents=True, exist_ok=True)
         part = self._new_part()
         for kind, table in (("values", result.values), ("checks", result.checks), ("parsed", result.parsed)):
@@ -109,6 +115,7 @@ class Cache:
                 pq.write_table(table, tmp, compression="zstd")
         for sha in result.parsed.column("sha256").to_pylist():
             self.index[sha] = part
+        self.write_seconds += time.process_time() - t0
         return part
 
     # ---------------------------------------------------------------- upkeep
@@ -133,7 +140,7 @@ class Cache:
         batch: list[ChunkResult] = []
         rows = 0
         for part, shas in self.live_by_part(live).items():
-            chunk = ChunkResult(*(self.read(part, k, shas) for k in ("parsed", "values", "checks")))
+            chunk = self.read_part(part, shas)
             batch.append(chunk)
             rows += chunk.values.num_rows
             if rows >= COMPACT_ROWS:

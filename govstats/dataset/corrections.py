@@ -81,6 +81,15 @@ def _matches(key: str, reports: pd.DataFrame) -> pd.Series:
     return m.fillna(False).astype(bool)
 
 
+def named_reports(corrections: Iterable[Correction], reports: pd.DataFrame) -> set[str]:
+    """report_ids of ``reports`` (report_id, source_path, sha256) that some correction names (a
+    superset of what ``resolve`` applies: it is known before any report is parsed)."""
+    out: set[str] = set()
+    for c in corrections:
+        out.update(reports.loc[_matches(c.report, reports), "report_id"])
+    return out
+
+
 def resolve(corrections: Iterable[Correction], reports: pd.DataFrame) -> tuple[dict[str, list[Correction]], list[str]]:
     """report_id -> its corrections (later lines win on the same value), and warnings for the others."""
     by_report: dict[str, dict[tuple[str, str], Correction]] = {}
@@ -122,4 +131,4 @@ def correction_rows(values: pd.DataFrame, by_report: dict[str, list[Correction]]
     return pd.DataFrame(rows)
 
 
-__all__ = ["COLUMNS", "REQUIRED", "Correction", "correction_rows", "read", "resolve"]
+__all__ = ["COLUMNS", "REQUIRED", "Correction", "correction_rows", "named_reports", "read", "resolve"]

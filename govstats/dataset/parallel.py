@@ -5,7 +5,8 @@ running are retried file by file, each file alone, and a file that kills a worke
 ``failed`` (``CRASHED``); such failures are not cached, so the next build tries again. If workers
 die before a single result came back, the pool itself is unusable and the build stops
 (``WorkersFailed``). Results are buffered and written as cache parts every ``FLUSH_REPORTS``
-results or ``FLUSH_SECONDS``, so a killed build keeps most of its work.
+results or ``FLUSH_SECONDS``, so a killed build keeps most of its work; each part is then handed
+to ``on_batch`` (the build assembles its outputs from it while the workers go on parsing).
 """
 from __future__ import annotations
 
@@ -35,11 +36,16 @@ class WorkersFailed(GovstatsError):
     """The worker processes cannot run at all (not a problem of one input)."""
 
 
-class _Buffer:
-    """Chunk results waiting to be written as one cache part."""
+OnBatch = Callable[[ChunkResult], None]
 
-    def __init__(self, cache: Cache) -> None:
-        self.cache, self.chunks, self.reports, self.since = cache, [], 0, time.monotonic()
+
+class _Buffer:
+    """Chunk results waiting to be written as one cache part, then handed to ``on_batch``."""
+
+    def __init__(self, cache: Cache, on_batch: OnBatch) -> None:
+        self.cache, self.on_batch = cache, on_batch
+        self.chunks: list[ChunkResult] = []
+        self.reports, self.since = 0, time.monotonic()
 
     def add(self, result: ChunkResult) -> None:
         self.chunks.append(result)
@@ -47,11 +53,13 @@ class _Buffer:
         if self.reports >= FLUSH_REPORTS or time.monotonic() - self.since >= FLUSH_SECONDS:
             self.flush()
 
-    def flush(self) -> None:
-        if self.chunks:
-            merged = (pa.concat_tables([getattr(c, k) for c in self.chunks]) for k in ("parsed", "values", "checks"))
-            self.cache.write(ChunkResult(*merged))
-        self.chunks, self.reports, self.since = [], 0, time.monotonic()
+    def flush(self, hand_on: bool = True) -> None:
+        chunks, self.chunks, self.reports, self.since = self.chunks, [], 0, time.monotonic()
+        if chunks:
+            merged = ChunkResult(*(pa.concat_tables([getattr(c, k) for c in chunks]) for k in ("parsed", "values", "checks")))
+            self.cache.write(merged)
+            if hand_on:
+                self.on_batch(merged)
 
 
 def _chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
@@ -145,14 +153,15 @@ def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnRes
 
 
 def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optional[Parser], version: str,
-           timeout: Optional[float], progress: bool) -> dict[str, dict]:
-    """Parse ``todo`` into the cache; return the parsed rows of files that broke the machinery
-    (worker died, result unusable), which are kept out of the cache so the next build retries them."""
+                 timeout: Optional[float], progress: bool, on_batch: OnBatch) -> dict[str, dict]:
+    """Parse ``todo`` into the cache, handing each part written to ``on_batch``; return the parsed
+    rows of files that broke the machinery (worker died, result unusable), which are kept out of the
+    cache so the next build retries them."""
     from tqdm import tqdm
 
     tasks = [Task(f.abspath, f.sha256) for f in todo if f.sha256]
     failed: dict[str, dict] = {}
-    buffer = _Buffer(cache)
+    buffer = _Buffer(cache, on_batch)
     bar = tqdm(total=len(tasks), unit="file", disable=not progress, file=sys.stderr, smoothing=0.1)
     args = (parser, version, timeout)
 
@@ -171,9 +180,12 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
             _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
         else:
             _run_pool(_chunks(tasks, jobs), jobs, args, on_result, on_failure)
+    except BaseException:
+        buffer.flush(hand_on=False)  # also on Ctrl-C: what was parsed stays cached
+        raise
     finally:
-        buffer.flush()  # also on Ctrl-C: what was parsed stays cached
         bar.close()
+    buffer.flush()
     return failed
 
 

@@ -3,9 +3,12 @@
 Steps: take the build lock of OUT; walk and hash the inputs (hashes of unchanged files come from
 the previous manifest); if the inputs, the parser version and the corrections are exactly those
 of the last complete build (``build.json``), stop there (a no-change rebuild reads no report);
-else parse what the cache lacks, in chunks over a process pool, streaming results into cache parts;
-assemble the five tables from the cache into temp files; rename them into place; write
-``build.json`` (fingerprint, summary, warnings); tidy the cache.
+else assemble the cached results of the inputs into the five tables' temp files (phase
+``cached``), parse what the cache lacks in chunks over a process pool, writing cache parts and
+assembling each part as it comes while the workers go on (phase ``parse``), complete the tables
+(primary reports, corrections, cross-year checks) and rename them into place (phase ``finish``);
+write ``build.json`` (fingerprint, summary, phases, the build process' own CPU seconds, peak
+memory, warnings); tidy the cache.
 
 Parsing and its robustness: ``govstats.dataset.parallel``. A no-change rebuild imports neither
 the parser nor pandas.
@@ -122,31 +125,36 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
                                 failed_checks=s["failed_checks"], seconds=clock.total(), up_to_date=True,
                                 warnings=state.get("warnings", []), out=str(out))
         from . import corrections as corr  # the heavy part (pandas, the parser) loads only now
-        from .assemble import assemble
+        from .assemble import Assembler
         from .cache import Cache
         from .parallel import parse_inputs
 
         cache = Cache(out, version)
         cached = set(cache.load_index()) if use_cache else set()
+        live = {f.sha256 for f in files if f.to_parse and f.sha256}
         todo = [f for f in files if f.to_parse and f.sha256 not in cached]
-        unusable = parse_inputs(todo, cache, jobs, parser, version, timeout, progress)
-        clock.lap("parse")
         fixes, warnings = corr.read(corrections_path)
         staged = Staged(out)
         try:
-            result = assemble(files, cache, cached, unusable, fixes, staged)
+            assembler = Assembler(files, fixes, staged)
+            for part, shas in cache.live_by_part(live & cached).items():
+                assembler.add(cache.read_part(part, shas))
+            clock.lap("cached")
+            unusable = parse_inputs(todo, cache, jobs, parser, version, timeout, progress, assembler.add)
+            clock.lap("parse")
+            result = assembler.finish(cached, unusable)
             staged.commit()
         finally:
             staged.discard()
-        clock.lap("assemble")
+        clock.lap("finish")
         summary = BuildSummary(files=len(files), statuses={k: result.statuses.get(k, 0) for k in STATUSES},
                                values=result.n_values, failed_checks=result.n_failed_checks,
                                seconds=clock.total(), parsed=len(todo), warnings=warnings + result.warnings,
                                out=str(out))
         # files that broke the machinery are retried by the next build: never "up to date" then
-        _write_state(out, None if unusable else fingerprint, version, summary, clock.laps)
+        _write_state(out, None if unusable else fingerprint, version, summary, clock.laps,
+                     {"assemble_batches": round(result.seconds, 3), "cache_writes": round(cache.write_seconds, 3)})
         save_hashes(out, files)
-        live = {f.sha256 for f in files if f.to_parse and f.sha256}
         if cache.needs_compaction(live):
             cache.compact(live)
         cache.prune_other_versions()
@@ -170,10 +178,11 @@ class _Clock:
 
 
 def _write_state(out: Path, fingerprint: Optional[str], version: str, summary: BuildSummary,
-                 phases: dict[str, float]) -> None:
+                 phases: dict[str, float], main_cpu: dict[str, float]) -> None:
     state = {"fingerprint": fingerprint, "parser_version": version, "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
              "summary": {k: v for k, v in asdict(summary).items() if k not in ("warnings", "out", "up_to_date")},
-             "phases_s": phases, "peak_rss_mb": _peak_rss_mb(), "warnings": summary.warnings}
+             "phases_s": phases, "main_process_cpu_s": main_cpu, "peak_rss_mb": _peak_rss_mb(),
+             "warnings": summary.warnings}
     with atomic_path(out / STATE_FILE) as tmp:
         tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
 
