@@ -96,23 +96,25 @@ def test_nothing_readable_exits_non_zero_with_the_summary(tmp_path):
     assert len(manifest(tmp_path / "out")) == 2
 
 
-def test_a_50_mb_text_file_is_bounded_by_the_timeout(tmp_path):
-    """Recorded behaviour: the parser needs minutes for a 50 MB text (normalize ~14 s, narrative
-    extraction ~230 s on this machine; the loader only refuses inputs over 200 MB), so the build's
-    per-file timeout fails it with a one-line reason while the rest of the batch goes on."""
-    big = tmp_path / "raw" / "big.txt"
-    big.parent.mkdir()
+def test_oversized_and_slow_texts_do_not_hold_up_the_batch(tmp_path):
+    """A 50 MB text is no single report: the loader refuses it with a one-line reason (it used to
+    take minutes in the parser). A text under that cap still meets the build's per-file timeout:
+    parsed in time, or failed with the timeout reason, while the rest of the batch goes on."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
     line = "本年度主动公开政府信息1234条，收到政府信息公开申请56件。\n"
-    with big.open("w", encoding="utf-8") as f:
-        f.write(line * (50 * 1024 * 1024 // len(line.encode())))
-    shutil.copy(SEEDS[0], tmp_path / "raw" / "seed.txt")
-    p = govstats_build(str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--timeout", "5")
+    (raw / "huge.txt").write_text(line * (50 * 1024 * 1024 // len(line.encode())), encoding="utf-8")
+    (raw / "long.txt").write_text(line * (7 * 1024 * 1024 // len(line.encode())), encoding="utf-8")
+    shutil.copy(SEEDS[0], raw / "seed.txt")
+    p = govstats_build(str(raw), "--out", str(tmp_path / "out"), "--timeout", "1", "--jobs", "2")
     assert p.returncode == 0, p.stderr
     rows = manifest(tmp_path / "out")
-    assert rows.loc[str(tmp_path / "raw" / "seed.txt"), "status"] in ("ok", "warning")
-    row = rows.loc[str(big)]
-    assert row["status"] in ("ok", "warning") or row["error"] == "parse timed out after 5 s"
-    assert row["seconds"] < 30
+    assert rows.loc[str(raw / "seed.txt"), "status"] in ("ok", "warning")
+    huge = rows.loc[str(raw / "huge.txt")]
+    assert huge["status"] == "failed" and "too large for one report" in huge["error"] and "\n" not in huge["error"]
+    long = rows.loc[str(raw / "long.txt")]
+    assert long["status"] in ("ok", "warning") or long["error"] == "parse timed out after 1 s"
+    assert long["seconds"] < 30
 
 
 def test_seeds_and_pdfs_build_all_tables_and_the_hongze_pair_is_one_agency(tmp_path, require_shared_pdfs):
