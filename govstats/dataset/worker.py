@@ -10,15 +10,19 @@ import signal
 import threading
 import time
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Callable, Optional, Sequence
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from .. import agencies, codebook
+from .. import agencies
+from .. import harmonize as hz
 from ..errors import GovstatsError
 from ..model import ParseResult
 from .inputs import report_id
-from .schema import PARSED, PART_CHECKS, PART_VALUES
+from .schema import BOOL, F64, I64, PARSED, PART_CHECKS, PART_VALUES, STR
 
 Parser = Callable[[str], ParseResult]
 _MAX_ERROR = 300
@@ -69,43 +73,78 @@ class _Deadline:
             signal.signal(signal.SIGALRM, self._old)
 
 
-def _count(value: object, unit: Optional[str]) -> Optional[int]:
-    if value is None or unit == "万元":
-        return None
-    if isinstance(value, int):
-        return value
-    f = float(value)  # type: ignore[arg-type]
-    return int(f) if f.is_integer() else None
-
-
-def _rows(task: Task, result: ParseResult, seconds: float, version: str) -> tuple[dict, list[tuple], list[tuple]]:
-    """The parsed row of one report and its value and check rows. Nothing is coerced: a field of
-    the wrong type fails the conversion of its chunk, which is then retried file by file, so only
-    the file with the bad field fails (``internal error: ArrowTypeError ...``)."""
-    rid = report_id(task.sha256)
+def _parsed_row(task: Task, result: ParseResult, seconds: float, version: str) -> dict:
+    """The parsed row of one report (what it says about itself and how parsing went)."""
     m = result.meta
     keys = agencies.keys_for(m)
-    n_failed = sum(1 for c in result.checks if c.status == "fail")
-    parsed = {
-        "sha256": task.sha256, "report_id": rid, "agency": m.agency, "agency_key": keys.agency_key,
+    return {
+        "sha256": task.sha256, "report_id": report_id(task.sha256), "agency": m.agency, "agency_key": keys.agency_key,
         "lineage_key": keys.lineage_key, "province": m.province, "city": m.city, "county": m.county,
         "region_code": keys.region_code, "level": m.level, "year": m.year, "edition": m.edition,
         "doc_kind": m.doc_kind, "script": m.script, "title": m.title, "published": m.published,
         "status": "warning" if result.warnings else "ok", "error": None, "seconds": seconds,
-        "n_values": len(result.values), "n_failed_checks": n_failed, "n_warnings": len(result.warnings),
-        "warnings": [one_line(w) for w in result.warnings], "parser_version": version,
+        "n_values": len(result.values), "n_failed_checks": sum(1 for c in result.checks if c.status == "fail"),
+        "n_warnings": len(result.warnings), "warnings": [one_line(w) for w in result.warnings], "parser_version": version,
     }
-    unit_of = codebook.unit
-    values = []
-    for v in result.values:  # tuples in PART_VALUES column order (the hot loop of the build)
-        unit = v.unit or unit_of(v.indicator)
-        span = v.span or (None, None)
-        values.append((rid, v.indicator, v.applicant or "total", v.value, _count(v.value, unit), unit, v.source,
-                       bool(v.approximate), v.label, v.evidence, span[0], span[1], v.note, v.raw, v.table,
-                       v.stated_share, v.share_of))
-    checks = [(rid, c.check, c.applicant or "total", c.status, c.expected, c.observed, c.message, c.evidence)
-              for c in result.checks]
-    return parsed, values, checks
+
+
+#: fields of ``govstats.model.Value`` / ``Check`` copied as they are (gathered column by column)
+_VALUE_FIELDS = ("indicator", "applicant", "value", "unit", "source", "approximate", "label", "evidence", "span",
+                 "note", "raw", "table", "stated_share", "share_of")
+_CHECK_FIELDS = ("check", "applicant", "status", "expected", "observed", "message", "evidence")
+
+
+def _or(given: pa.Array, default: pa.Array | pa.Scalar) -> pa.Array:
+    """``given`` where it is a non-empty string, else ``default`` (as ``x or default`` does)."""
+    return pc.if_else(pc.fill_null(pc.not_equal(given, ""), False), given, default)
+
+
+class _Columns:
+    """The value and check fields of a chunk's reports, one list per field (no per-value rows).
+
+    Nothing is coerced: a field of the wrong type fails the conversion of its chunk, which is then
+    retried file by file, so only the file with the bad field fails (``internal error: Arrow...``).
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, list] = {f: [] for f in _VALUE_FIELDS}
+        self.checks: dict[str, list] = {f: [] for f in _CHECK_FIELDS}
+        self.ids: list[str] = []
+        self.n_values: list[int] = []
+        self.n_checks: list[int] = []
+
+    def add(self, rid: str, result: ParseResult) -> None:
+        for field, col in self.values.items():
+            col += map(attrgetter(field), result.values)
+        for field, col in self.checks.items():
+            col += map(attrgetter(field), result.checks)
+        self.ids.append(rid)
+        self.n_values.append(len(result.values))
+        self.n_checks.append(len(result.checks))
+
+    def _report_ids(self, counts: list[int]) -> pa.Array:
+        return pc.take(pa.array(self.ids, STR), pa.array(np.repeat(np.arange(len(counts)), counts)))
+
+    def values_table(self) -> pa.Table:
+        c = self.values
+        indicator, value = pa.array(c["indicator"], STR), pa.array(c["value"], F64)
+        unit = _or(pa.array(c["unit"], STR), hz.indicator_units(indicator))
+        span = pa.array(c["span"], pa.list_(I64))
+        columns = {
+            "report_id": self._report_ids(self.n_values), "indicator": indicator,
+            "applicant": _or(pa.array(c["applicant"], STR), pa.scalar("total")), "value": value,
+            "count": hz.counts(value, unit), "unit": unit, "approximate": pc.fill_null(pa.array(c["approximate"], BOOL), False),
+            "span_start": pc.list_element(span, 0), "span_end": pc.list_element(span, 1),
+        }
+        return pa.Table.from_arrays([columns[n] if n in columns else pa.array(c[n], t) for n, t in PART_VALUES.columns],
+                                    schema=PART_VALUES.arrow)
+
+    def checks_table(self) -> pa.Table:
+        c = self.checks
+        columns = {"report_id": self._report_ids(self.n_checks),
+                   "applicant": _or(pa.array(c["applicant"], STR), pa.scalar("total"))}
+        return pa.Table.from_arrays([columns[n] if n in columns else pa.array(c[n], t) for n, t in PART_CHECKS.columns],
+                                    schema=PART_CHECKS.arrow)
 
 
 def _failure(task: Task, status: str, error: str, seconds: float, version: str) -> dict:
@@ -120,35 +159,35 @@ def default_parser() -> Parser:
     return parse_file
 
 
-def parse_one(task: Task, parser: Optional[Parser], version: str, timeout: Optional[float]) -> tuple[dict, list[tuple], list[tuple]]:
-    """Parse one input (``parser`` None: ``govstats.parse.parse_file``); every outcome (success,
-    bad input, bug, timeout) is a parsed row."""
+def parse_one(task: Task, parser: Optional[Parser], version: str,
+              timeout: Optional[float]) -> tuple[dict, Optional[ParseResult]]:
+    """Parse one input (``parser`` None: ``govstats.parse.parse_file``): its parsed row, and the
+    result when parsing succeeded. Every outcome (success, bad input, bug, timeout) is a parsed row."""
     t0 = time.perf_counter()
     try:
         with _Deadline(timeout):
             result = (parser or default_parser())(task.path)
-        return _rows(task, result, time.perf_counter() - t0, version)
+        return _parsed_row(task, result, time.perf_counter() - t0, version), result
     except GovstatsError as e:
-        return _failure(task, e.status, str(e), time.perf_counter() - t0, version), [], []
+        return _failure(task, e.status, str(e), time.perf_counter() - t0, version), None
     except ParseTimeout:
-        return _failure(task, "failed", f"parse timed out after {timeout:g} s", time.perf_counter() - t0, version), [], []
+        return _failure(task, "failed", f"parse timed out after {timeout:g} s", time.perf_counter() - t0, version), None
     except MemoryError:
-        return _failure(task, "failed", "out of memory while parsing", time.perf_counter() - t0, version), [], []
+        return _failure(task, "failed", "out of memory while parsing", time.perf_counter() - t0, version), None
     except Exception as e:  # a parser bug must not stop the batch
-        return _failure(task, "failed", f"internal error: {type(e).__name__}: {e}", time.perf_counter() - t0, version), [], []
+        return _failure(task, "failed", f"internal error: {type(e).__name__}: {e}", time.perf_counter() - t0, version), None
 
 
 def parse_chunk(tasks: Sequence[Task], parser: Optional[Parser], version: str, timeout: Optional[float]) -> ChunkResult:
     """Parse a chunk of inputs (in a worker process) into the three tables of a cache part."""
     parsed: list[dict] = []
-    values: list[tuple] = []
-    checks: list[tuple] = []
+    columns = _Columns()
     for task in tasks:
-        p, v, c = parse_one(task, parser, version, timeout)
-        parsed.append(p)
-        values += v
-        checks += c
-    return ChunkResult(PARSED.from_rows(parsed), PART_VALUES.from_tuples(values), PART_CHECKS.from_tuples(checks))
+        row, result = parse_one(task, parser, version, timeout)
+        parsed.append(row)
+        if result is not None:
+            columns.add(row["report_id"], result)
+    return ChunkResult(PARSED.from_rows(parsed), columns.values_table(), columns.checks_table())
 
 
 def init_worker() -> None:
