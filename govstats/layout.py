@@ -33,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
-from .extract.cells import NA, NUMBER, TEXT, UNIT, parse_cell
+from .extract.cells import BLANK as BLANK_CELL, NA, NUMBER, TEXT, UNIT, parse_cell
 from .extract.labels import header_book
 from .model import Cell, Document, Grid
 
@@ -51,7 +51,7 @@ _TOKEN = re.compile(r"\S+")
 _WS = re.compile(r"\s+")
 
 # line kinds
-BLANK, FILLER, SEP, CELL, ROW, PROSE, COVERED = "blank", "filler", "sep", "cell", "row", "prose", "covered"
+BLANK, FILLER, SEP, CELL, ROW, PROSE = "blank", "filler", "sep", "cell", "row", "prose"
 
 
 @dataclass(slots=True)
@@ -60,13 +60,26 @@ class _Line:
     kind: str
     style: str  # lines | pipe-lines | pipe | markdown | tab | spaced
     cells: list[Cell]
+    kinds: list[str]  # parse_cell kind of each cell
+
+
+def _bare(start: int, kind: str, style: str = "") -> _Line:
+    """A line without cells (blank, filler, separator, prose)."""
+    return _Line(start, kind, style, [], [])
+
+
+def _row(start: int, style: str, cells: list[Cell]) -> _Line:
+    return _Line(start, ROW, style, cells, [parse_cell(c.text).kind for c in cells])
+
+
+_VALUE_KINDS = (NUMBER, NA)
 
 
 def find_grids(doc: Document) -> list[Grid]:
     """Grids found in the normalized text of ``doc``, outside regions already covered by ``doc.grids``."""
     covered = sorted((g.start, g.end) for g in doc.grids)
     grids: list[Grid] = []
-    for run in _runs(_classify(doc.text, covered)):
+    for run in _runs(doc.text, covered):
         grid = _build_grid(run, doc)
         if grid is not None:
             grids.append(grid)
@@ -74,17 +87,6 @@ def find_grids(doc: Document) -> list[Grid]:
 
 
 # --------------------------------------------------------------------------- lines
-def _classify(text: str, covered: list[tuple[int, int]]) -> Iterator[_Line]:
-    starts = [s for s, _ in covered]
-    pos = 0
-    for line in text.split("\n"):
-        start, pos = pos, pos + len(line) + 1
-        if starts:
-            i = bisect.bisect_right(starts, start) - 1
-            if i >= 0 and covered[i][0] <= start < covered[i][1]:
-                yield _Line(start, COVERED, "", [])
-                continue
-        yield _classify_line(line, start)
 
 
 def _is_label(text: str) -> bool:
@@ -97,7 +99,7 @@ def _cell(line: str, base: int, a: int, b: int) -> Cell:
     """The stripped text of line[a:b] as a cell with its span in the document."""
     seg = line[a:b]
     txt = seg.strip()
-    s = base + a + (seg.find(txt[0]) if txt else 0)
+    s = base + a + (len(seg) - len(seg.lstrip()) if txt else 0)
     return Cell(txt, s, s + len(txt))
 
 
@@ -112,17 +114,17 @@ def _split(line: str, base: int, sep: str) -> list[Cell]:
 def _classify_line(line: str, base: int) -> _Line:
     s = line.strip()
     if not s:
-        return _Line(base, BLANK, "", [])
+        return _bare(base, BLANK)
     if "|" in s:
         if s == "|" and line[0].isspace():  # " |": an empty cell of the one-cell-per-line layout
             pos = base + line.index("|")
-            return _Line(base, CELL, "pipe-lines", [Cell("", pos, pos)])
+            return _Line(base, CELL, "pipe-lines", [Cell("", pos, pos)], [BLANK_CELL])
         if _PIPE_ONLY.match(s):
-            return _Line(base, FILLER, "", [])
+            return _bare(base, FILLER)
         if s.endswith("|") and s.count("|") == 1:  # one cell per line: "商业 企业 |"
             return _single(_cell(line, base, 0, line.rindex("|")), "pipe-lines")
         if _MD_SEP.match(s):
-            return _Line(base, SEP, "markdown", [])
+            return _bare(base, SEP, "markdown")
         cells = _split(line, base, "|")
         # "| a | b |" (markdown) opens with a pipe; " | 0 | 0 |" (cells joined by " | ") opens with an
         # EMPTY first cell: keep that one, so the row's values stay under their columns
@@ -132,48 +134,50 @@ def _classify_line(line: str, base: int) -> _Line:
         if s.endswith("|"):
             cells = cells[:-1]
         if not any(c.text for c in cells):
-            return _Line(base, FILLER, "", [])
+            return _bare(base, FILLER)
         if len(cells) == 1:
             return _single(cells[0], "pipe-lines")
-        return _Line(base, ROW, "markdown" if markdown else "pipe", cells)
+        return _row(base, "markdown" if markdown else "pipe", cells)
     if "\t" in s:
         cells = _split(line, base, "\t")
         if len(cells) > 1:
-            return _Line(base, ROW, "tab", cells)
+            return _row(base, "tab", cells)
     return _spaced(line, base)
 
 
 def _single(cell: Cell, style: str) -> _Line:
-    if parse_cell(cell.text).kind == TEXT and not _is_label(cell.text):
-        return _Line(cell.start, PROSE, style, [])
-    return _Line(cell.start, CELL, style, [cell])
+    kind = parse_cell(cell.text).kind
+    if kind == TEXT and not _is_label(cell.text):
+        return _bare(cell.start, PROSE, style)
+    return _Line(cell.start, CELL, style, [cell], [kind])
 
 
 def _spaced(line: str, base: int) -> _Line:
     """A line without delimiters: a single cell, a space-separated row, or prose."""
     if len(line) > _MAX_ROW or _SENTENCE.search(line):
-        return _Line(base, PROSE, "lines", [])  # a row's label would hold the sentence: prose either way
-    last = parse_cell(line.rsplit(None, 1)[-1]).kind
+        return _bare(base, PROSE, "lines")  # a row's label would hold the sentence: prose either way
+    head_last = line.rsplit(None, 1)
+    if len(head_last) == 1:  # one token: a cell of the one-cell-per-line layout
+        return _single(_cell(line, base, 0, len(line)), "lines")
+    last = parse_cell(head_last[1]).kind
     if last == UNIT:
         return _unit_row(line, base)
-    if last not in (NUMBER, NA):
+    if last not in _VALUE_KINDS:
         return _single(_cell(line, base, 0, len(line)), "lines")
     toks = list(_TOKEN.finditer(line))
     n_val = 0
-    while n_val < len(toks) and parse_cell(toks[-1 - n_val].group()).kind in (NUMBER, NA):
+    while n_val < len(toks) and parse_cell(toks[-1 - n_val].group()).kind in _VALUE_KINDS:
         n_val += 1
-    if n_val == 1 and len(toks) == 1:
-        return _single(_cell(line, base, 0, len(line)), "lines")
     cut = len(toks) - n_val
     if cut > 0 and parse_cell(toks[cut - 1].group()).kind == UNIT:
         cut -= 1
     value_cells = [Cell(t.group(), base + t.start(), base + t.end()) for t in toks[cut:]]
     if cut == 0:
-        return _Line(base, ROW, "spaced", value_cells)
+        return _row(base, "spaced", value_cells)
     label = _cell(line, base, 0, toks[cut - 1].end())
     if not _is_label(label.text):
-        return _Line(base, PROSE, "spaced", [])
-    return _Line(base, ROW, "spaced", [label] + value_cells)
+        return _bare(base, PROSE, "spaced")
+    return _row(base, "spaced", [label] + value_cells)
 
 
 def _unit_row(line: str, base: int) -> _Line:
@@ -183,16 +187,28 @@ def _unit_row(line: str, base: int) -> _Line:
         return _single(_cell(line, base, 0, len(line)), "lines")
     label = _cell(line, base, 0, toks[-2].end())
     if not _is_label(label.text):
-        return _Line(base, PROSE, "spaced", [])
+        return _bare(base, PROSE, "spaced")
     unit = toks[-1]
-    return _Line(base, ROW, "spaced", [label, Cell(unit.group(), base + unit.start(), base + unit.end())])
+    return _row(base, "spaced", [label, Cell(unit.group(), base + unit.start(), base + unit.end())])
 
 
 # --------------------------------------------------------------------------- regions
-def _runs(lines: Iterator[_Line]) -> Iterator[list[_Line]]:
+def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[list[_Line]]:
+    """Runs of classified lines between prose lines and lines of ``covered`` (start, end) regions."""
+    starts = [s for s, _ in covered]
     run: list[_Line] = []
-    for ln in lines:
-        if ln.kind in (PROSE, COVERED):
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if starts:
+            i = bisect.bisect_right(starts, start) - 1
+            if i >= 0 and covered[i][0] <= start < covered[i][1]:
+                if run:
+                    yield run
+                run = []
+                continue
+        ln = _classify_line(line, start)
+        if ln.kind == PROSE:
             if run:
                 yield run
             run = []
@@ -203,7 +219,7 @@ def _runs(lines: Iterator[_Line]) -> Iterator[list[_Line]]:
 
 
 def _value_count(run: list[_Line]) -> int:
-    return sum(1 for ln in run for c in ln.cells if parse_cell(c.text).kind in (NUMBER, NA))
+    return sum(k in _VALUE_KINDS for ln in run for k in ln.kinds)
 
 
 def _row_mode(run: list[_Line]) -> bool:
@@ -212,8 +228,8 @@ def _row_mode(run: list[_Line]) -> bool:
     In PDF text a wrapped label spreads over several lines and its values sit on one of them,
     often the line before; grouping a lone value with the label above would then be wrong.
     """
-    labelled_rows = sum(1 for ln in run if ln.kind == ROW and parse_cell(ln.cells[0].text).kind == TEXT)
-    lone_values = sum(1 for ln in run if ln.kind == CELL and parse_cell(ln.cells[0].text).kind != TEXT)
+    labelled_rows = sum(1 for ln in run if ln.kind == ROW and ln.kinds[0] == TEXT)
+    lone_values = sum(1 for ln in run if ln.kind == CELL and ln.kinds[0] != TEXT)
     return labelled_rows >= max(2, lone_values)
 
 
@@ -277,7 +293,7 @@ def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
             rows.append(list(ln.cells))
             continue
         cell = ln.cells[0]
-        if parse_cell(cell.text).kind == TEXT:
+        if ln.kinds[0] == TEXT:
             if cur_has_value:
                 rows.append(list(cur))
                 cur, cur_has_value = [], False

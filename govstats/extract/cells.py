@@ -64,25 +64,27 @@ def _number_re() -> re.Pattern[str]:
 
 
 _SPACES = re.compile(r"\s+")
+_UNIT_QUALIFIER = re.compile(r"单位[:：]?([^)）]+)")
 
 
 #: a cell longer than this is text (numbers, units and marks are short)
 _MAX_VALUE_CELL = 32
 _TEXT_CELL = CellValue(TEXT)
+_BLANK_CELL = CellValue(BLANK, note="blank")
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_cell(text: str) -> CellValue:
-    """Classify and read one cell (whitespace inside the cell is ignored)."""
+    """Classify and read one cell (whitespace inside the cell is ignored).
+
+    Cached: the same cell texts recur in every row and every report, and layout, row splitting
+    and value reading all ask about the same cells.
+    """
     if len(text) > _MAX_VALUE_CELL:
         return _TEXT_CELL
-    return _parse_cell(text)
-
-
-@functools.lru_cache(maxsize=8192)
-def _parse_cell(text: str) -> CellValue:
     s = _SPACES.sub("", text or "")
     if not s:
-        return CellValue(BLANK, note="blank")
+        return _BLANK_CELL
     markers = _markers()
     note = markers.get(s)
     if note is None and len(set(s)) == 1 and len(s) > 1:
@@ -94,7 +96,7 @@ def _parse_cell(text: str) -> CellValue:
         return CellValue(UNIT, unit=units[s][0], factor=units[s][1])
     m = _number_re().fullmatch(s)
     if not m:
-        return CellValue(TEXT)
+        return _TEXT_CELL
     num_s = m.group("int").replace(",", "")
     value: float | int = float(f"{num_s}.{m.group('frac')}") if m.group("frac") else int(num_s)
     if m.group("mult"):
@@ -114,7 +116,7 @@ def _parse_cell(text: str) -> CellValue:
 def unit_info(text: str) -> Optional[tuple[str, float]]:
     """(canonical unit, factor) of a unit cell or of a ``(单位:万元)`` header qualifier, else None."""
     s = _SPACES.sub("", text or "")
-    m = re.search(r"单位[:：]?([^)）]+)", s)
+    m = _UNIT_QUALIFIER.search(s)
     if m:
         s = m.group(1)
     return _units().get(s)
