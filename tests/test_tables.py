@@ -148,6 +148,23 @@ def test_values_in_document_order_with_spans_of_their_cells():
         assert doc.text[v.span[0] : v.span[1]] == v.raw
 
 
+def test_every_field_of_a_table_value():
+    text = sec3_pipe_table(APPLICANT_HEADER, lambda i: [3, "约2", "", "-", 0, 0, 5] if i == 0 else [0] * 7)
+    doc = normalize_text(text)
+    got = by_key(extract(doc)[0])
+    new = got["requests.new@business"]
+    start = doc.text.index("| 约2 |") + 2
+    evidence = "一、本年新收政府信息公开申请数量 | 3 | 约2 | - | 0 | 0 | 5"
+    assert new.to_json() == {
+        "indicator": "requests.new", "value": 2, "applicant": "business", "unit": "件", "source": "table",
+        "approximate": True, "label": "一、本年新收政府信息公开申请数量", "evidence": evidence,
+        "span": [start, start + 2], "note": None, "raw": "约2", "table": "sec3", "stated_share": None, "share_of": None,
+    }
+    blank = got["requests.new@research"]
+    assert (blank.value, blank.note, blank.raw, blank.approximate) == (None, "blank", "", False)
+    assert (got["requests.new@social_org"].note, got["requests.new@social_org"].raw) == ("not_applicable", "-")
+
+
 # --------------------------------------------------------------------------- PDFs
 PRODUCIBLE = ("rules.", "licensing.", "other_services.", "penalties.", "coercion.", "fees.amount", "fees.items",
               "procurement.", "requests.new", "requests.carried", "outcome.", "review.", "litigation.direct", "litigation.after")

@@ -236,7 +236,7 @@ class HeaderBook:
 
     def lookup(self, text: str) -> list[HeaderToken]:
         """Header tokens a cell text is (exact) or contains (fingerprints, footers); cached."""
-        return _lookup(text)
+        return header_tokens(text)
 
     def _lookup(self, text: str) -> list[HeaderToken]:
         s = squash(text)
@@ -273,7 +273,8 @@ def standard_leaves(kind: str) -> tuple[tuple[str, ...], ...]:
 
 
 @functools.lru_cache(maxsize=16384)
-def _lookup(text: str) -> list[HeaderToken]:
+def header_tokens(text: str) -> list[HeaderToken]:
+    """``header_book().lookup(text)``: the header tokens of a cell text (cached; do not mutate)."""
     return header_book()._lookup(text)
 
 

@@ -15,12 +15,13 @@ never placed by its position alone.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from ..model import Cell
 from .cells import NA, NUMBER, TEXT, UNIT, parse_cell
-from .labels import LabelBook, LabelEntry
+from .labels import LabelBook, LabelEntry, label_books
 
 #: weight of a candidate taken from neighbouring label-only lines (PDF text)
 CONTEXT_WEIGHT = 0.95
@@ -32,7 +33,7 @@ GROUP_CONTEXT_WEIGHT = 0.8
 EXACT = 0.99
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A grid row split into label cells, a unit cell and value cells."""
 
@@ -46,6 +47,7 @@ class Row:
     cols: dict[int, Cell] = field(default_factory=dict)  # column index -> cell, rows of rectangular grids
     width: int = 0  # columns of the grid row when positions mean something (else 0)
     open_end: bool = False  # trailing empty cells may be missing (tab rows lose them to whitespace stripping)
+    _column_index: Optional[dict[int, int]] = field(default=None, init=False, repr=False, compare=False)  # id(cell) -> column
 
     @property
     def is_data(self) -> bool:
@@ -53,11 +55,15 @@ class Row:
 
     def text(self) -> str:
         """The row as printed, cells joined by `` | `` (evidence)."""
-        return " | ".join(c.text for c in self.cells if c.text)
+        return " | ".join([c.text for c in self.cells if c.text])
 
     def column_of(self, cell: Cell) -> Optional[int]:
         """The column index of one of the row's cells (rectangular grids only)."""
-        return next((j for j, c in self.cols.items() if c is cell), None)
+        if self._column_index is None:
+            self._column_index = {}
+            for j, c in self.cols.items():
+                self._column_index.setdefault(id(c), j)
+        return self._column_index.get(id(cell))
 
 
 def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: bool = False) -> Row:
@@ -70,23 +76,21 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
     cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
     own = list(cols.values())
     kinds = [parse_cell(c.text).kind for c in own]
-    i = len(own)
-    while i > 0 and kinds[i - 1] != TEXT:
-        i -= 1
+    # the label cells run up to the last text cell; unit and value cells follow it
+    i = len(kinds) - kinds[::-1].index(TEXT) if TEXT in kinds else 0
+    tail, tail_kinds = own[i:], kinds[i:]
+    unit = tail[tail_kinds.index(UNIT)] if UNIT in tail_kinds else None
+    if unit is None and NUMBER not in tail_kinds and NA not in tail_kinds:
+        values: list[Cell] = []  # only blank cells: a label-only row
+    else:
+        values = [c for c, kind in zip(tail, tail_kinds) if kind != UNIT]
+    if not (values or unit):
+        tail = []
     labels = [c for c in own[:i] if c.text]
-    unit = None
-    values: list[Cell] = []
-    for c, kind in zip(own[i:], kinds[i:]):
-        if kind == UNIT:
-            unit = unit or c
-        else:
-            values.append(c)
-    if unit is None and NUMBER not in kinds[i:] and NA not in kinds[i:]:
-        values = []  # only blank cells: a label-only row
-    tail = own[i:] if values or unit else []
+    printed = [c for c in own if c.text]
     if not positional:
-        return Row(labels, values, unit, [c for c in own if c.text], tail)
-    return Row(labels, values, unit, [c for c in own if c.text], tail, cols=cols, width=len(cells), open_end=open_end)
+        return Row(labels, values, unit, printed, tail)
+    return Row(labels, values, unit, printed, tail, cols=cols, width=len(cells), open_end=open_end)
 
 
 def attach_context(rows: list[Row]) -> list[Row]:
@@ -113,8 +117,13 @@ def _suffixes(text: str) -> list[str]:
     return [" ".join(parts[k:]) for k in range(1, len(parts))]
 
 
-def candidate_texts(row: Row, book: LabelBook, use_context: bool = True) -> list[tuple[str, float, bool]]:
+def candidate_texts(
+    labels: Sequence[str], prev_ctx: Sequence[str], next_ctx: Sequence[str], book: LabelBook, use_context: bool = True
+) -> list[tuple[str, float, bool]]:
     """(text, weight, indirect) label candidates of a data row, most direct first.
+
+    ``labels``, ``prev_ctx``, ``next_ctx``: the texts of the row's label cells and of the
+    label-only lines before and after it (see ``Row``).
 
     ``indirect``: the text is not the row's innermost label (an outer cell of the row, or
     neighbouring lines), where a group label is weak evidence.
@@ -123,8 +132,8 @@ def candidate_texts(row: Row, book: LabelBook, use_context: bool = True) -> list
     of the row: it then counts as a neighbouring line.
     """
     out: list[tuple[str, float, bool]] = []
-    own = [c.text for c in row.labels]
-    prev = [c.text for c in row.prev_ctx]
+    own = list(labels)
+    prev = list(prev_ctx)
     while own and _is_heading(own[-1], book):
         prev.append(own.pop())
     if own:
@@ -139,7 +148,7 @@ def candidate_texts(row: Row, book: LabelBook, use_context: bool = True) -> list
         return out
     # neighbouring label-only lines: up to two before and two after, joined around the own label
     p = [t for t in prev if not _is_heading(t, book)][-2:]
-    n = [c.text for c in row.next_ctx[:2]]
+    n = list(next_ctx[:2])
     o = own[-1] if own else ""
     for before in range(len(p) + 1):
         for after in range(len(n) + 1):
@@ -157,7 +166,7 @@ def _is_heading(text: str, book: LabelBook) -> bool:
     return bool(hits) and all(e.role == "heading" for e in hits)
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Match:
     """A data row matched to a codebook row."""
 
@@ -166,8 +175,23 @@ class Match:
     label: str  # the label as printed (the candidate text that matched)
 
 
-def row_matches(row: Row, book: LabelBook) -> list[Match]:
-    """Best match per codebook row for one data row, best first."""
+def row_matches(row: Row, book: LabelBook) -> Sequence[Match]:
+    """Best match per codebook row for one data row, best first.
+
+    Depends only on the texts of the row's labels and neighbouring label lines, so it is cached
+    by those texts (the same rows recur in every report).
+    """
+    return _row_matches(
+        book.kind,
+        tuple(c.text for c in row.labels),
+        tuple(c.text for c in row.prev_ctx),
+        tuple(c.text for c in row.next_ctx[:2]),
+    )
+
+
+@functools.lru_cache(maxsize=16384)
+def _row_matches(kind: str, labels: tuple[str, ...], prev: tuple[str, ...], nxt: tuple[str, ...]) -> tuple[Match, ...]:
+    book = label_books()[kind]
     best: dict[int, Match] = {}
 
     def consider(cands: list[tuple[str, float, bool]]) -> None:
@@ -178,15 +202,15 @@ def row_matches(row: Row, book: LabelBook) -> list[Match]:
                 if pos not in best or score > best[pos].score:
                     best[pos] = Match(entry, score, text)
 
-    direct = candidate_texts(row, book, use_context=False)
+    direct = candidate_texts(labels, prev, nxt, book, use_context=False)
     consider(direct)
     if not best or max(m.score for m in best.values()) < EXACT:
-        consider(candidate_texts(row, book)[len(direct) :])
-    return sorted(best.values(), key=lambda m: -m.score)
+        consider(candidate_texts(labels, prev, nxt, book)[len(direct) :])
+    return tuple(sorted(best.values(), key=lambda m: -m.score))
 
 
 # --------------------------------------------------------------------------- alignment
-def align(matches: list[list[Match]]) -> list[Optional[Match]]:
+def align(matches: Sequence[Sequence[Match]]) -> list[Optional[Match]]:
     """One codebook row per data row (or None), positions strictly increasing, total score maximal."""
     fast = _align_exact(matches)
     if fast is not None:
@@ -213,13 +237,16 @@ def align(matches: list[list[Match]]) -> list[Optional[Match]]:
     return out
 
 
-def _align_exact(matches: list[list[Match]]) -> Optional[list[Optional[Match]]]:
+def _align_exact(matches: Sequence[Sequence[Match]]) -> Optional[list[Optional[Match]]]:
     """Every row has an exact match and taking the first one after the previous row works."""
     out: list[Optional[Match]] = []
     last = -1
     for ms in matches:
-        exact = sorted((m for m in ms if m.score >= EXACT), key=lambda m: m.entry.position)
-        nxt = next((m for m in exact if m.entry.position > last), None)
+        nxt: Optional[Match] = None  # the exact match of the lowest position after the last one
+        for m in ms:
+            pos = m.entry.position
+            if m.score >= EXACT and pos > last and (nxt is None or pos < nxt.entry.position):
+                nxt = m
         if nxt is None:
             return None
         out.append(nxt)

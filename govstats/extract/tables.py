@@ -39,7 +39,7 @@ from typing import Optional
 from .. import codebook
 from ..model import Cell, Document, Grid, Meta, Value
 from .cells import BLANK, CellValue, parse_cell, unit_info
-from .labels import HeaderToken, LabelBook, canon, header_book, label_books, standard_leaves
+from .labels import HeaderToken, LabelBook, canon, header_book, header_tokens, label_books, standard_leaves
 from .rows import Match, Row, align, attach_context, row_matches, split_row
 
 #: grids whose column indexes line header cells up with value cells (rectangular tables)
@@ -48,6 +48,9 @@ _POSITIONAL_SOURCES = frozenset({"html", "pdf", "docx", "text:pipe", "text:markd
 SEC2_MIN = 0.8
 #: minimum score for a legacy row matched out of the expected order
 LEGACY_OUT_OF_ORDER_MIN = 0.85
+
+#: a leaf column of a multi-level header: (column path, standard, (row width, column) or None)
+_Leaf = tuple[tuple[str, ...], bool, Optional[tuple[int, int]]]
 
 
 def extract_tables(doc: Document, grids: list[Grid], meta: Meta) -> tuple[list[Value], list[str]]:
@@ -73,7 +76,6 @@ class _Reader:
     def __init__(self) -> None:
         self.tables: list[_Table] = []
         self.current: Optional[_Table] = None
-        self._kinds_by_body = _kinds_by_label_body()
 
     def feed(self, row: Row) -> None:
         rest: list[Cell] = []
@@ -103,14 +105,12 @@ class _Reader:
 
         A header cell wrapped over two or three lines (``本年新`` / ``制作数量``) counts once.
         """
-        col = row.column_of(cells[i]) if row.width else None
-        where = (row.width, col) if col is not None else None
-        if self._header_cell(cells[i], where):
+        if self._header_cell(row, cells[i]):
             return 1
         for k in (2, 3):
             if i + k <= len(cells):
-                joined = "".join(c.text for c in cells[i : i + k])
-                toks = [t for t in header_book().lookup(joined) if t.mode == "exact"]
+                joined = "".join([c.text for c in cells[i : i + k]])
+                toks = _exact_header_tokens(joined)
                 if toks and self._tokens(joined, toks, None):
                     return k
         return 0
@@ -127,26 +127,15 @@ class _Reader:
             self.current.fresh = False
         self.tables.append(self.current)
 
-    def _header_cell(self, cell: Cell, where: Optional[tuple[int, int]]) -> bool:
-        """Handle a header / caption / footer cell; False when the cell is a row label.
-
-        ``where``: (row width, column) of the cell in a rectangular grid, else None.
-        """
-        toks = header_book().lookup(cell.text)
-        if not toks and len(cell.text.split()) > 1:
-            parts = cell.text.split()
-            if any(_row_label_kinds(p, self._kinds_by_body) for p in parts):
-                return False
-            found = [(p, header_book().lookup(p)) for p in parts]
-            if not any(t for _, t in found):
-                return False
-            for p, t in found:
-                if t:
-                    self._tokens(p, t, None)
-            return True
-        if not toks:
-            return False
-        return self._tokens(cell.text, toks, where)
+    def _header_cell(self, row: Row, cell: Cell) -> bool:
+        """Handle a header / caption / footer cell of ``row``; False when the cell is a row label."""
+        toks = header_tokens(cell.text)
+        if toks:
+            return self._tokens(cell.text, toks, _place(row, cell))
+        parts = _header_parts(cell.text)
+        for p, t in parts:
+            self._tokens(p, t, None)
+        return bool(parts)
 
     def _tokens(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> bool:
         """Route the header tokens of one cell; False when they belong to no table here."""
@@ -167,11 +156,17 @@ class _Reader:
         return True
 
     def _switch_by_label(self, row: Row) -> None:
-        kinds = _row_label_kinds(row.labels[-1].text, self._kinds_by_body)
+        kinds = _row_label_kinds(row.labels[-1].text)
         if not kinds:
             return
         if self.current is None or self.current.kind not in kinds:
             self._open(sorted(kinds)[0])
+
+
+def _place(row: Row, cell: Cell) -> Optional[tuple[int, int]]:
+    """(row width, column) of a cell in a rectangular grid, else None."""
+    col = row.column_of(cell) if row.width else None
+    return (row.width, col) if col is not None else None
 
 
 def _strong_column(t: HeaderToken) -> bool:
@@ -195,9 +190,27 @@ def _kinds_by_label_body() -> dict[str, set[str]]:
     return out
 
 
-def _row_label_kinds(text: str, kinds_by_body: dict[str, set[str]]) -> set[str]:
-    c = canon(text)
-    return kinds_by_body.get(c.body, set()) if c.body else set()
+@functools.lru_cache(maxsize=16384)
+def _row_label_kinds(text: str) -> frozenset[str]:
+    """The table kinds a row label tells by itself (see ``_kinds_by_label_body``)."""
+    body = canon(text).body
+    return frozenset(_kinds_by_label_body().get(body, ())) if body else frozenset()
+
+
+@functools.lru_cache(maxsize=16384)
+def _header_parts(text: str) -> tuple[tuple[str, list[HeaderToken]], ...]:
+    """(part, header tokens) of the whitespace-separated parts of a cell that is no header cell as
+    a whole, for the parts that are (several header cells printed in one); empty for a row label."""
+    parts = text.split()
+    if len(parts) <= 1 or any(_row_label_kinds(p) for p in parts):
+        return ()
+    return tuple((p, toks) for p in parts if (toks := header_tokens(p)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _exact_header_tokens(text: str) -> list[HeaderToken]:
+    """The header tokens a text is exactly (no fingerprint it merely contains)."""
+    return [t for t in header_tokens(text) if t.mode == "exact"]
 
 
 # --------------------------------------------------------------------------- tables
@@ -283,6 +296,7 @@ class _ColumnTable(_Table):
     token_places: list[Optional[tuple[int, int]]] = field(default_factory=list)
     token_texts: list[str] = field(default_factory=list)
     places: list[Optional[tuple[int, int]]] = field(default_factory=list)  # of the resolved columns
+    _leaves: Optional[tuple[_Leaf, ...]] = field(default=None, repr=False)  # _flatten of the tokens, once
 
     def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         # a header repeated after a page break adds nothing: its tokens find their places taken
@@ -290,17 +304,24 @@ class _ColumnTable(_Table):
         self.tokens.extend(merged)
         self.token_places.extend([where] * len(merged))
         self.token_texts.append(text)
+        self._leaves = None
+
+    def leaves(self) -> tuple[_Leaf, ...]:
+        """The leaf columns of the header read so far (see ``_flatten``)."""
+        if self._leaves is None:
+            shape = tuple((t.key, t.parents, t.standard) for t in self.tokens)
+            self._leaves = _flatten(self.kind, shape, tuple(self.token_places))
+        return self._leaves
 
     def columns(self, n_values: int, rows: list[Row]) -> Optional[list[tuple[str, ...]]]:
         """Column paths for rows of (mostly) ``n_values`` cells: by the header when its columns fit
         the rows; the form's own columns only when the header cannot be read (PDF text) and the
         rows fit them; else None and a warning."""
-        leaves = _flatten(self.tokens, self.token_places)
+        leaves = self.leaves()
         paths = [p for p, _, _ in leaves]
         places = [w for _, _, w in leaves]
         if paths and all(_is_leaf_key(self.kind, p) for p in paths):
-            fitting = sum(_pick(r, len(paths), places) is not None for r in rows)
-            if len(paths) == n_values or 2 * fitting >= len(rows) > 0:
+            if len(paths) == n_values or 2 * sum(_pick(r, len(paths), places) is not None for r in rows) >= len(rows) > 0:
                 self.places = places
                 return paths
         standard = list(standard_leaves(self.kind))
@@ -355,7 +376,7 @@ class _Sec4(_ColumnTable):
 
     def _cells(self) -> list[Cell]:
         """The value cells of the first rows that make up one row of the table (15 in the form)."""
-        widths = {len(_flatten(self.tokens, self.token_places)), len(standard_leaves("sec4"))}
+        widths = {len(self.leaves()), len(standard_leaves("sec4"))}
         cells: list[Cell] = []
         for r in self.rows:
             cells += r.values
@@ -369,7 +390,7 @@ class _Sec4(_ColumnTable):
             return
         n = len(cells)
         if len(self.rows) == 1 and self.rows[0].open_end:
-            n = max(n, len(_flatten(self.tokens, self.token_places)))  # trailing blanks stripped away
+            n = max(n, len(self.leaves()))  # trailing blanks stripped away
         columns = self.columns(n, self.rows[:1])
         if columns is None:
             return
@@ -469,18 +490,23 @@ def _merge_tokens(toks: list[HeaderToken]) -> list[HeaderToken]:
     return [HeaderToken(first.kind, first.token, first.mode, first.key, tuple(parents), first.role, any(t.standard for t in keyed))]
 
 
+@functools.lru_cache(maxsize=4096)
 def _flatten(
-    tokens: list[HeaderToken], places: list[Optional[tuple[int, int]]]
-) -> list[tuple[tuple[str, ...], bool, Optional[tuple[int, int]]]]:
+    kind: str, tokens: tuple[tuple[str, tuple[str, ...], bool], ...], places: tuple[Optional[tuple[int, int]], ...]
+) -> tuple[_Leaf, ...]:
     """Leaf column paths of a multi-level header read cell by cell, with a "standard" flag and
     the (row width, column) of the leaf's header cell in a rectangular grid (else None).
+
+    ``tokens``: (key, parents, standard) of the header tokens of a table of ``kind``, in order;
+    ``places``: the (row width, column) of each token's header cell. Cached: the same headers
+    recur in every report.
 
     A child goes to the deepest parent already seen that does not have it yet (the sub-headers of
     ``复议`` come before those of ``直接起诉``); a parent none of whose children were seen is a leaf.
     """
     if not tokens:
-        return []
-    tree = _tree(tokens[0].kind)
+        return ()
+    tree = _tree(kind)
     seen: list[str] = []
     parent_of: dict[str, Optional[str]] = {}
     place_of: dict[str, Optional[tuple[int, int]]] = {}
@@ -494,22 +520,22 @@ def _flatten(
     def free(p: str, key: str) -> bool:
         return all(k != key for k, _, _ in children.get(p, []))
 
-    for t, where in zip(tokens, places):
-        if not t.parents:
-            appear(t.key, None)
-            place_of.setdefault(t.key, where)
+    for (key, parents, standard), where in zip(tokens, places):
+        if not parents:
+            appear(key, None)
+            place_of.setdefault(key, where)
             continue
-        options = [p for p in t.parents if p in seen and free(p, t.key)]
+        options = [p for p in parents if p in seen and free(p, key)]
         if not options:
-            options = [p for p in t.parents if free(p, t.key)]
+            options = [p for p in parents if free(p, key)]
             if not options:
                 continue  # a header cell repeated (page break): its place is taken
             appear(options[0], None)
         parent = max(options, key=lambda p: (tree.depth.get(p, 0), -seen.index(p)))
-        children.setdefault(parent, []).append((t.key, t.standard, where))
-        if t.key in tree.parents:
-            appear(t.key, parent)
-    out: list[tuple[tuple[str, ...], bool, Optional[tuple[int, int]]]] = []
+        children.setdefault(parent, []).append((key, standard, where))
+        if key in tree.parents:
+            appear(key, parent)
+    out: list[_Leaf] = []
 
     def walk(key: str, path: tuple[str, ...], standard: bool, where: Optional[tuple[int, int]]) -> None:
         kids = children.get(key, [])
@@ -521,7 +547,7 @@ def _flatten(
     for key in seen:
         if parent_of[key] is None:
             walk(key, (key,), True, place_of.get(key))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -604,15 +630,25 @@ def _pick(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[l
 
 
 def _by_column(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
+    if not r.width or not n or len(places) != n:
+        return None
     cols = [w[1] for w in places if w is not None and (w[0] == r.width or r.open_end)]
-    if not r.width or not n or len(cols) != n or len(places) != n or len(set(cols)) != n:
+    if len(cols) != n or len(set(cols)) != n:
         return None
-    end = max(c.end for c in r.cols.values())
-    cells = [r.cols.get(c) or (Cell("", end, end) if r.open_end and c >= r.width else None) for c in cols]
-    if not all(c is not None and parse_cell(c.text).is_value for c in cells):
-        return None
-    printed = {id(c) for c in r.values if parse_cell(c.text).kind != BLANK}
-    return cells if printed <= {id(c) for c in cells} else None  # type: ignore[return-value]
+    cells: list[Cell] = []
+    for col in cols:
+        cell = r.cols.get(col)
+        if cell is None:
+            if not (r.open_end and col >= r.width):
+                return None
+            end = max(c.end for c in r.cols.values())
+            cell = Cell("", end, end)  # a trailing empty cell the tab row lost
+        elif not parse_cell(cell.text).is_value:
+            return None
+        cells.append(cell)
+    taken = {id(c) for c in cells}
+    printed = (c for c in r.values if parse_cell(c.text).kind != BLANK)
+    return cells if all(id(c) in taken for c in printed) else None
 
 
 def _fit(values: list[Cell], n: int) -> Optional[list[Cell]]:
@@ -669,7 +705,7 @@ def _value(
 ) -> Value:
     """A table value from one cell (None cell: the row prints no value cell at all -> blank)."""
     cv: CellValue = parse_cell(cell.text if cell is not None else "")
-    ind_unit = codebook.unit(indicator)
+    ind_unit = _indicator_unit(indicator)
     value = cv.value
     out_unit = ind_unit
     if value is not None:
@@ -686,20 +722,13 @@ def _value(
             value = int(value)
     elif ind_unit is None and unit is not None:
         out_unit = unit[0]
-    return Value(
-        indicator=indicator,
-        value=value,
-        applicant=applicant,
-        unit=out_unit,
-        source="table",
-        approximate=cv.approximate,
-        label=label,
-        evidence=evidence,
-        span=(cell.start, cell.end) if cell is not None else None,
-        note=cv.note,
-        raw=cell.text if cell is not None else None,
-        table=table,
-    )
+    span, raw = ((cell.start, cell.end), cell.text) if cell is not None else (None, None)
+    # positional, in the field order of model.Value (tests/test_tables.py checks it): keyword
+    # arguments make this constructor 2.5x slower, and it runs for every cell of every table
+    return Value(indicator, value, applicant, out_unit, "table", cv.approximate, label, evidence, span, cv.note, raw, table)
+
+
+_indicator_unit = functools.lru_cache(maxsize=None)(codebook.unit)
 
 
 def _dedupe(tables: list[_Table]) -> tuple[list[Value], list[str]]:
