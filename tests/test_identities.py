@@ -70,6 +70,17 @@ def test_litigation_total_derived_from_the_two_litigation_totals():
     assert derive_values(values + [v("litigation.total", 40, table="sec4")]) == []
 
 
+def test_every_field_of_a_derived_value():
+    values = [v("litigation.direct.total", 26, table="sec4"), v("litigation.after_review.total", 20, table="sec4")]
+    (d,) = derive_values(values)
+    assert d.to_json() == {
+        "indicator": "litigation.total", "value": 46, "applicant": "total", "unit": "件", "source": "derived",
+        "approximate": False, "label": None, "evidence": "litigation.direct.total 26 + litigation.after_review.total 20",
+        "span": None, "note": "sum of 2 printed values", "raw": None, "table": "sec4", "stated_share": None,
+        "share_of": None,
+    }
+
+
 def test_legal_entities_not_derived_when_the_column_is_printed():
     values = [v("requests.new", n, a) for a, n in zip(APPLICANTS, [1, 2, 3, 4, 5, 6])] + [v("requests.new", 99, "legal_entities")]
     assert [d for d in derive_values(values) if d.applicant == "legal_entities"] == []
