@@ -277,10 +277,11 @@ def _legacy_rows(sel: pa.Table, pos: np.ndarray, legacy_row: np.ndarray, legacy_
                  pa.array(np.tile(["+".join(r.parts) or None for r in rules], m), pa.string()))
 
 
-def harmonize_table(selected: pa.Table, reports: pa.Table) -> pa.Table:
-    """Harmonized rows (``HARMONIZED`` columns, sorted by agency_key, year, indicator, applicant) of
-    ``reports`` (normally the primary reports; columns ``REPORT_COLUMNS``) from ``selected``, their
-    values reduced by ``select_table`` (report_id, indicator, applicant, value, approximate)."""
+def harmonize_table(selected: pa.Table, reports: pa.Table, ordered: bool = True) -> pa.Table:
+    """Harmonized rows (``HARMONIZED`` columns) of ``reports`` (normally the primary reports; columns
+    ``REPORT_COLUMNS``) from ``selected``, their values reduced by ``select_table`` (report_id,
+    indicator, applicant, value, approximate). Sorted by agency_key, year, indicator, applicant,
+    unless ``ordered`` is False (the build's batches: the order of rows is no part of the dataset)."""
     legacy = legacy_era(reports["edition"], reports["year"]).to_numpy(zero_copy_only=False)
     at = pc.index_in(selected["report_id"], value_set=reports["report_id"])
     known = pc.is_valid(at)
@@ -291,7 +292,8 @@ def harmonize_table(selected: pa.Table, reports: pa.Table) -> pa.Table:
         _modern_rows(sel, pos, legacy_row),
         _legacy_rows(sel, pos, legacy_row, np.flatnonzero(legacy), reports.num_rows),
     ])
-    rows = rows.take(_harmonized_order(rows, reports))
+    if ordered:
+        rows = rows.take(_harmonized_order(rows, reports))
     rep = reports.take(rows["report_pos"])
     unit = indicator_units(rows["indicator"])
     comparable = pc.and_(pc.is_in(rows["quality"], value_set=pa.array(sorted(COMPARABLE_QUALITIES))),

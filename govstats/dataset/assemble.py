@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -173,7 +174,7 @@ class Assembler:
         wanted = pc.and_(pc.is_in(selected["indicator"], value_set=self.cross_year), pc.is_valid(selected["value"]))
         self.cross.append(selected.filter(wanted).select(_KEEP))
         reports = ctx.filter(pc.and_(pc.is_valid(ctx["agency_key"]), pc.is_valid(ctx["year"])))
-        self.harmonized.write(hz.harmonize_table(selected, reports))
+        self.harmonized.write(hz.harmonize_table(selected, reports, ordered=False))
         self.harmonized_ids.update(reports["report_id"].to_pylist())
 
     def add(self, batch: ChunkResult) -> None:
@@ -224,21 +225,26 @@ class Assembler:
         build; ``uncached``: parsed rows kept out of the cache (worker crashes, retried next time)."""
         tables = self.parsed + ([PARSED.from_rows(list(uncached.values()))] if uncached else [])
         parsed = to_frame(pa.concat_tables(tables) if tables else PARSED.empty()).drop_duplicates("sha256", keep="last")
-        manifest = _manifest(self.files, parsed, cached)
         reports = _reports(self.where.drop(columns="report_id"), parsed)
         resolved, warnings = corr.resolve(self.fixes, reports)
         ctx = CONTEXT_TABLE.from_frame(reports)
         try:
-            self._corrections(resolved, reports, ctx)
-            self._cross_year(reports, ctx)
+            with ThreadPoolExecutor(1) as background:
+                self._corrections(resolved, reports, ctx)
+                self.harmonized.close()
+                not_primary = self.harmonized_ids - set(reports.loc[reports["primary"], "report_id"])
+                # dropped in a thread (Arrow reads and writes without the GIL) while the rest goes on
+                dropped = background.submit(_drop_reports, self.harmonized.path, not_primary, HARMONIZED) \
+                    if not_primary else None
+                self._cross_year(reports, ctx)
+                manifest = _manifest(self.files, parsed, cached)
+                pq.write_table(REPORTS.from_frame(reports), self.staged.temp("reports.parquet"), compression="zstd")
+                pq.write_table(MANIFEST.from_frame(manifest), self.staged.temp("manifest.parquet"), compression="zstd")
+                if dropped is not None:
+                    dropped.result()
         finally:
             for w in (self.values, self.checks, self.harmonized):
                 w.close()
-        not_primary = self.harmonized_ids - set(reports.loc[reports["primary"], "report_id"])
-        if not_primary:
-            _drop_reports(self.harmonized.path, not_primary, HARMONIZED)
-        pq.write_table(REPORTS.from_frame(reports), self.staged.temp("reports.parquet"), compression="zstd")
-        pq.write_table(MANIFEST.from_frame(manifest), self.staged.temp("manifest.parquet"), compression="zstd")
         return Assembled(Counter(manifest["status"]), self.values.rows, self.n_failed, warnings, self.seconds)
 
 

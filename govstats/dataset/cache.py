@@ -31,9 +31,11 @@ from .worker import ChunkResult
 
 CACHE_DIR = ".cache"
 KINDS: dict[str, TableSchema] = {"values": PART_VALUES, "checks": PART_CHECKS, "parsed": PARSED}
-#: compaction: more parts than MAX_PARTS, or more dead results (of inputs that are gone) than live
-#: ones and at least MIN_DEAD of them
+#: compaction: more than MAX_PARTS small parts (under SMALL_PART results: what builds that parse a
+#: few new inputs leave; a large build writes full parts), or more dead results (of inputs that are
+#: gone) than live ones and at least MIN_DEAD of them
 MAX_PARTS = 48
+SMALL_PART = 100
 MIN_DEAD = 64
 COMPACT_ROWS = 200_000  # values rows per compacted part
 
@@ -45,6 +47,7 @@ class Cache:
     out: Path
     version: str
     index: dict[str, str] = field(default_factory=dict)  # sha256 -> newest part holding it
+    sizes: dict[str, int] = field(default_factory=dict)  # part -> results it holds
     write_seconds: float = 0.0  # CPU seconds spent writing parts
     _counter: int = 0
 
@@ -64,7 +67,7 @@ class Cache:
 
     def load_index(self) -> dict[str, str]:
         """Read which part holds each sha256; remove unreadable or incomplete parts."""
-        self.index = {}
+        self.index, self.sizes = {}, {}
         committed = set()
         for part in self.parts():
             try:
@@ -75,6 +78,7 @@ class Cache:
                 self._remove(part)
                 continue
             committed.add(part)
+            self.sizes[part] = len(shas)
             for sha in shas:
                 self.index[sha] = part  # newer parts come later and win
         self._remove_orphans(committed)
@@ -115,6 +119,7 @@ class Cache:
                 pq.write_table(table, tmp, compression="zstd")
         for sha in result.parsed.column("sha256").to_pylist():
             self.index[sha] = part
+        self.sizes[part] = result.parsed.num_rows
         self.write_seconds += time.process_time() - t0
         return part
 
@@ -130,9 +135,9 @@ class Cache:
                 p.unlink(missing_ok=True)
 
     def needs_compaction(self, live: set[str]) -> bool:
-        parts = self.parts()
+        small = sum(1 for n in self.sizes.values() if n < SMALL_PART)
         dead = sum(1 for s in self.index if s not in live)
-        return len(parts) > MAX_PARTS or dead > max(len(live), MIN_DEAD)
+        return small > MAX_PARTS or dead > max(len(live), MIN_DEAD)
 
     def compact(self, live: set[str]) -> None:
         """Rewrite the newest results of ``live`` into few parts, then drop the old parts."""

@@ -10,6 +10,7 @@ to ``on_batch`` (the build assembles its outputs from it while the workers go on
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import sys
 import time
@@ -26,7 +27,7 @@ from .inputs import InputFile
 from .worker import ChunkResult, Parser, Task, default_parser, init_worker, parse_chunk
 
 #: a cache part is written every FLUSH_REPORTS results or FLUSH_SECONDS, whichever comes first
-FLUSH_REPORTS = 1000
+FLUSH_REPORTS = 500
 FLUSH_SECONDS = 10.0
 MAX_CHUNK = 32
 CRASHED = "worker process died while parsing this file (crash or out of memory)"
@@ -179,7 +180,11 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
         if jobs <= 1:
             _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
         else:
-            _run_pool(_chunks(tasks, jobs), jobs, args, on_result, on_failure)
+            gc.freeze()  # what forked workers inherit is never scanned by their collector (nor copied on write)
+            try:
+                _run_pool(_chunks(tasks, jobs), jobs, args, on_result, on_failure)
+            finally:
+                gc.unfreeze()
     except BaseException:
         buffer.flush(hand_on=False)  # also on Ctrl-C: what was parsed stays cached
         raise

@@ -6,6 +6,7 @@ a parse that runs longer than the timeout is interrupted (SIGALRM, where availab
 """
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 import time
@@ -190,9 +191,16 @@ def parse_chunk(tasks: Sequence[Task], parser: Optional[Parser], version: str, t
     return ChunkResult(PARSED.from_rows(parsed), columns.values_table(), columns.checks_table())
 
 
+#: cyclic garbage collection in the workers: every GC_THRESHOLD allocations instead of 700 (parsing
+#: allocates many short-lived objects that reference counting frees; collections cost ~5% of a parse)
+GC_THRESHOLD = 10_000
+
+
 def init_worker() -> None:
-    """Worker processes leave Ctrl-C to the parent, which shuts the pool down."""
+    """Worker processes leave Ctrl-C to the parent, which shuts the pool down, and collect
+    cyclic garbage less often."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
 
 
 __all__ = ["ChunkResult", "ParseTimeout", "Parser", "Task", "init_worker", "one_line", "parse_chunk", "parse_one"]
