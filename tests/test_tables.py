@@ -8,6 +8,7 @@ from typing import Optional
 
 import pytest
 
+from govstats.extract.cells import parse_cell
 from govstats.extract.tables import extract_tables
 from govstats.layout import find_grids
 from govstats.model import Document, Meta, RawBlock, RawDocument, Value
@@ -207,6 +208,20 @@ def test_blank_dash_and_zero_cells():
     for app in ("business", "social_org", "legal_service"):
         assert (got[f"requests.new@{app}"].value, got[f"requests.new@{app}"].note) == (None, "not_applicable")
     assert got["requests.new@research"].value == 0 and got["requests.new@research"].note is None
+
+
+@pytest.mark.parametrize(
+    "text, kind, value, unit",
+    [("0", "number", 0, None), ("12", "number", 12, None), (" 1 2 ", "number", 12, None), ("1,234", "number", 1234, None),
+     ("１２", "number", 12, None), ("+8", "number", 8, None), ("减4", "number", -4, None), ("3.5", "number", 3.5, None),
+     ("49万元", "number", 49.0, "万元"), ("251000元", "number", 25.1, "万元"), ("2万", "number", 20000, None),
+     ("", "blank", None, None), ("——", "na", None, None), ("件", "unit", None, "件"), ("12a", "text", None, None),
+     ("1" * 40, "text", None, None)],
+)
+def test_parse_cell(text, kind, value, unit):
+    cv = parse_cell(text)
+    assert (cv.kind, cv.value, cv.unit) == (kind, value, unit)
+    assert type(cv.value) is type(value)
 
 
 @pytest.mark.parametrize(

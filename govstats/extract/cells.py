@@ -94,6 +94,8 @@ def parse_cell(text: str) -> CellValue:
     units = _units()
     if s in units:
         return CellValue(UNIT, unit=units[s][0], factor=units[s][1])
+    if s.isdecimal():  # a plain count, most cells: what the pattern below reads it as
+        return CellValue(NUMBER, value=int(s))
     m = _number_re().fullmatch(s)
     if not m:
         return _TEXT_CELL

@@ -73,8 +73,11 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
     indexes can tie value cells to header cells; ``open_end``: its rows may have lost trailing
     empty cells.
     """
-    cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
-    own = list(cols.values())
+    if positional:
+        cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
+        own = list(cols.values())
+    else:
+        own = [c for c in cells if c is not None and c.origin is None]
     kinds = [parse_cell(c.text).kind for c in own]
     # the label cells run up to the last text cell; unit and value cells follow it
     i = len(kinds) - kinds[::-1].index(TEXT) if TEXT in kinds else 0
@@ -183,9 +186,9 @@ def row_matches(row: Row, book: LabelBook) -> Sequence[Match]:
     """
     return _row_matches(
         book.kind,
-        tuple(c.text for c in row.labels),
-        tuple(c.text for c in row.prev_ctx),
-        tuple(c.text for c in row.next_ctx[:2]),
+        tuple([c.text for c in row.labels]),
+        tuple([c.text for c in row.prev_ctx]),
+        tuple([c.text for c in row.next_ctx[:2]]),
     )
 
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import NamedTuple, Optional, Sequence
 
 from .. import codebook
 from ..model import Cell, Document, Grid, Meta, Value
@@ -105,13 +105,21 @@ class _Reader:
 
         A header cell wrapped over two or three lines (``本年新`` / ``制作数量``) counts once.
         """
-        if self._header_cell(row, cells[i]):
-            return 1
+        cell = cells[i]
+        reading = _header_reading(cell.text)
+        if reading is not None:
+            if reading.whole is not None:
+                if self._tokens(cell.text, reading.whole, _place(row, cell)):
+                    return 1
+            else:
+                for part, toks in reading.parts:
+                    self._tokens(part, toks, None)
+                return 1
         for k in (2, 3):
             if i + k <= len(cells):
                 joined = "".join([c.text for c in cells[i : i + k]])
                 toks = _exact_header_tokens(joined)
-                if toks and self._tokens(joined, toks, None):
+                if toks is not None and self._tokens(joined, toks, None):
                     return k
         return 0
 
@@ -127,32 +135,20 @@ class _Reader:
             self.current.fresh = False
         self.tables.append(self.current)
 
-    def _header_cell(self, row: Row, cell: Cell) -> bool:
-        """Handle a header / caption / footer cell of ``row``; False when the cell is a row label."""
-        toks = header_tokens(cell.text)
-        if toks:
-            return self._tokens(cell.text, toks, _place(row, cell))
-        parts = _header_parts(cell.text)
-        for p, t in parts:
-            self._tokens(p, t, None)
-        return bool(parts)
-
-    def _tokens(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> bool:
+    def _tokens(self, text: str, toks: _CellTokens, where: Optional[tuple[int, int]]) -> bool:
         """Route the header tokens of one cell; False when they belong to no table here."""
-        if any(t.role == "footer" for t in toks):
+        if toks.footer:
             self.current = None
             return True
-        kind = self.current.kind if self.current else None
-        mine = [t for t in toks if t.kind == kind]
+        mine = toks.by_kind.get(self.current.kind) if self.current is not None else None
         if not mine:
-            opener = next((t for t in toks if t.role in ("start", "reset") or _strong_column(t)), None)
-            if opener is None:
+            if toks.opener is None:
                 return False
-            self._open(opener.kind)
+            self._open(toks.opener)
         elif any(t.role == "start" for t in mine) and self.current is not None and self.current.restart_on_start(mine):
             self._open(mine[0].kind)
         assert self.current is not None
-        self.current.header(text, [t for t in toks if t.kind == self.current.kind], where)
+        self.current.header(text, toks.by_kind.get(self.current.kind, ()), where)
         return True
 
     def _switch_by_label(self, row: Row) -> None:
@@ -197,20 +193,50 @@ def _row_label_kinds(text: str) -> frozenset[str]:
     return frozenset(_kinds_by_label_body().get(body, ())) if body else frozenset()
 
 
+@dataclass(frozen=True)
+class _CellTokens:
+    """The header tokens of one cell text, arranged for routing them to a table."""
+
+    footer: bool  # a footer token: the cell ends the current table
+    by_kind: dict[str, tuple[HeaderToken, ...]]  # the tokens of each table kind, in order
+    opener: Optional[str]  # the kind of the first token that opens a table (start, reset, strong column)
+
+
+def _cell_tokens(toks: list[HeaderToken]) -> Optional[_CellTokens]:
+    if not toks:
+        return None
+    by_kind: dict[str, list[HeaderToken]] = {}
+    for t in toks:
+        by_kind.setdefault(t.kind, []).append(t)
+    opener = next((t.kind for t in toks if t.role in ("start", "reset") or _strong_column(t)), None)
+    return _CellTokens(any(t.role == "footer" for t in toks), {k: tuple(v) for k, v in by_kind.items()}, opener)
+
+
+class _Reading(NamedTuple):
+    """How a cell text reads as header cells."""
+
+    whole: Optional[_CellTokens]  # the header tokens the text is or contains (see HeaderBook.lookup)
+    parts: tuple[tuple[str, _CellTokens], ...]  # else: (part, tokens) of its whitespace-separated
+    # parts that are header cells (several header cells printed in one cell)
+
+
 @functools.lru_cache(maxsize=16384)
-def _header_parts(text: str) -> tuple[tuple[str, list[HeaderToken]], ...]:
-    """(part, header tokens) of the whitespace-separated parts of a cell that is no header cell as
-    a whole, for the parts that are (several header cells printed in one); empty for a row label."""
+def _header_reading(text: str) -> Optional[_Reading]:
+    """How a cell text reads as header cells; None for a row label."""
+    whole = _cell_tokens(header_tokens(text))
+    if whole is not None:
+        return _Reading(whole, ())
     parts = text.split()
     if len(parts) <= 1 or any(_row_label_kinds(p) for p in parts):
-        return ()
-    return tuple((p, toks) for p in parts if (toks := header_tokens(p)))
+        return None
+    found = tuple((p, toks) for p in parts if (toks := _cell_tokens(header_tokens(p))) is not None)
+    return _Reading(None, found) if found else None
 
 
 @functools.lru_cache(maxsize=16384)
-def _exact_header_tokens(text: str) -> list[HeaderToken]:
-    """The header tokens a text is exactly (no fingerprint it merely contains)."""
-    return [t for t in header_tokens(text) if t.mode == "exact"]
+def _exact_header_tokens(text: str) -> Optional[_CellTokens]:
+    """The header tokens a text is exactly (no fingerprint it merely contains); None for none."""
+    return _cell_tokens([t for t in header_tokens(text) if t.mode == "exact"])
 
 
 # --------------------------------------------------------------------------- tables
@@ -221,13 +247,13 @@ class _Table:
     values: list[Value] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
+    def header(self, text: str, toks: Sequence[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         """A header cell of this table kind; ``where``: (row width, column) in a rectangular grid."""
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
 
-    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+    def restart_on_start(self, toks: Sequence[HeaderToken]) -> bool:
         """Whether a start token of the same kind opens a new table (a second copy)."""
         return any(r.is_data for r in self.rows)
 
@@ -245,9 +271,9 @@ class _Sec2(_Table):
     header_texts: list[str] = field(default_factory=list)
     places: list[Optional[tuple[int, int]]] = field(default_factory=list)  # (width, column) per column
     fresh: bool = True  # False once the columns were used by a data row (or inherited)
-    snapshots: dict[int, tuple[list, list, list]] = field(default_factory=dict)  # id(data row) -> columns
+    snapshots: dict[int, tuple[list, list, tuple]] = field(default_factory=dict)  # id(data row) -> columns
 
-    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
+    def header(self, text: str, toks: Sequence[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         if any(t.role == "reset" for t in toks) or not self.fresh:
             self.columns, self.header_texts, self.places, self.fresh = [], [], [], True
         for t in toks:
@@ -257,14 +283,14 @@ class _Sec2(_Table):
                 self.places.append(where)
                 break
 
-    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+    def restart_on_start(self, toks: Sequence[HeaderToken]) -> bool:
         return True  # every caption is a table of its own
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
         if row.is_data:
             self.fresh = False
-            self.snapshots[id(row)] = (list(self.columns), list(self.header_texts), list(self.places))
+            self.snapshots[id(row)] = (list(self.columns), list(self.header_texts), tuple(self.places))
 
     def finish(self) -> None:
         data = attach_context(self.rows)
@@ -295,10 +321,10 @@ class _ColumnTable(_Table):
     tokens: list[HeaderToken] = field(default_factory=list)
     token_places: list[Optional[tuple[int, int]]] = field(default_factory=list)
     token_texts: list[str] = field(default_factory=list)
-    places: list[Optional[tuple[int, int]]] = field(default_factory=list)  # of the resolved columns
+    places: tuple[Optional[tuple[int, int]], ...] = ()  # of the resolved columns
     _leaves: Optional[tuple[_Leaf, ...]] = field(default=None, repr=False)  # _flatten of the tokens, once
 
-    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
+    def header(self, text: str, toks: Sequence[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         # a header repeated after a page break adds nothing: its tokens find their places taken
         merged = _merge_tokens(toks)
         self.tokens.extend(merged)
@@ -319,7 +345,7 @@ class _ColumnTable(_Table):
         rows fit them; else None and a warning."""
         leaves = self.leaves()
         paths = [p for p, _, _ in leaves]
-        places = [w for _, _, w in leaves]
+        places = tuple(w for _, _, w in leaves)
         if paths and all(_is_leaf_key(self.kind, p) for p in paths):
             if len(paths) == n_values or 2 * sum(_pick(r, len(paths), places) is not None for r in rows) >= len(rows) > 0:
                 self.places = places
@@ -336,7 +362,7 @@ class _ColumnTable(_Table):
 class _Sec3(_ColumnTable):
     kind: str = "sec3"
 
-    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+    def restart_on_start(self, toks: Sequence[HeaderToken]) -> bool:
         return any(r.is_data for r in self.rows) and any(t.mode == "contains" for t in toks)
 
     def finish(self) -> None:
@@ -408,13 +434,13 @@ class _Legacy(_Table):
     kind: str = "legacy"
     roles: list[str] = field(default_factory=list)  # label | unit | code | value | period | cumulative
 
-    def header(self, text: str, toks: list[HeaderToken], where: Optional[tuple[int, int]]) -> None:
+    def header(self, text: str, toks: Sequence[HeaderToken], where: Optional[tuple[int, int]]) -> None:
         for t in toks:
             if t.key in ("label", "unit", "code") + _VALUE_ROLES:
                 self.roles.append(t.key)
                 break
 
-    def restart_on_start(self, toks: list[HeaderToken]) -> bool:
+    def restart_on_start(self, toks: Sequence[HeaderToken]) -> bool:
         return any(r.is_data for r in self.rows) and any(t.key == "label" or t.mode == "contains" for t in toks)
 
     def finish(self) -> None:
@@ -426,13 +452,14 @@ class _Legacy(_Table):
         matched = align(all_matches)
         used = {m.entry.position for m in matched if m is not None}
         n_value_cols = max(1, sum(self.roles.count(r) for r in _VALUE_ROLES))
+        roles = [x for x in self.roles if x != "label"]
         several = False
         for r, m, ms in zip(data, matched, all_matches):
             if m is None:
                 m = next((x for x in ms if x.entry.position not in used and x.score >= LEGACY_OUT_OF_ORDER_MIN), None)
                 if m is not None:
                     used.add(m.entry.position)
-            values, unit_cell = self._columns(r, n_value_cols)
+            values, unit_cell = self._columns(r, n_value_cols, roles)
             several = several or len(values) > n_value_cols
             cell = values[0] if values else None
             unit = unit_info(unit_cell.text) if unit_cell is not None else None
@@ -448,9 +475,9 @@ class _Legacy(_Table):
             read = next((r for r in _VALUE_ROLES if r in self.roles), "value")
             self.warn(f"rows print several values; the {read} column was read")
 
-    def _columns(self, r: Row, n_value_cols: int) -> tuple[list[Cell], Optional[Cell]]:
-        """Value cells and unit cell of a row: by the header's columns when the row fills them."""
-        roles = [x for x in self.roles if x != "label"]
+    def _columns(self, r: Row, n_value_cols: int, roles: list[str]) -> tuple[list[Cell], Optional[Cell]]:
+        """Value cells and unit cell of a row: by the header's columns (``roles``: the header roles
+        after the label column) when the row fills them."""
         if roles and len(r.tail) == len(roles):
             ranked = sorted((_VALUE_ROLES.index(role), i) for i, role in enumerate(roles) if role in _VALUE_ROLES)
             values = [r.tail[i] for _, i in ranked]
@@ -478,7 +505,7 @@ def _header_name(kind: str, key: str) -> str:
     return next((t.token for t in header_book().tokens if t.kind == kind and t.key == key), key)
 
 
-def _merge_tokens(toks: list[HeaderToken]) -> list[HeaderToken]:
+def _merge_tokens(toks: Sequence[HeaderToken]) -> list[HeaderToken]:
     """Tokens of one header cell: those with a key, the same key merged (parents united)."""
     keyed = [t for t in toks if t.key]
     if len(keyed) <= 1:
@@ -612,7 +639,7 @@ def _chunk_rows(table: _Table, data: list[Row], ncols: int, book: LabelBook) -> 
 
 
 # --------------------------------------------------------------------------- values
-def _pick(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
+def _pick(r: Row, n: int, places: Sequence[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
     """The value cells of a row for ``n`` columns.
 
     By the columns of the header cells when header and row come from one rectangular grid and
@@ -629,11 +656,11 @@ def _pick(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[l
     return _fit(r.values, n)
 
 
-def _by_column(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
+def _by_column(r: Row, n: int, places: Sequence[Optional[tuple[int, int]]]) -> Optional[list[Cell]]:
     if not r.width or not n or len(places) != n:
         return None
-    cols = [w[1] for w in places if w is not None and (w[0] == r.width or r.open_end)]
-    if len(cols) != n or len(set(cols)) != n:
+    cols = _grid_columns(tuple(places), r.width, r.open_end)
+    if cols is None:
         return None
     cells: list[Cell] = []
     for col in cols:
@@ -647,8 +674,16 @@ def _by_column(r: Row, n: int, places: list[Optional[tuple[int, int]]]) -> Optio
             return None
         cells.append(cell)
     taken = {id(c) for c in cells}
-    printed = (c for c in r.values if parse_cell(c.text).kind != BLANK)
-    return cells if all(id(c) in taken for c in printed) else None
+    missed = (c for c in r.values if id(c) not in taken)
+    return None if any(parse_cell(c.text).kind != BLANK for c in missed) else cells
+
+
+@functools.lru_cache(maxsize=4096)
+def _grid_columns(places: tuple[Optional[tuple[int, int]], ...], width: int, open_end: bool) -> Optional[tuple[int, ...]]:
+    """The grid columns of header places, for a row of ``width`` cells: None unless every place
+    is a distinct column of such a row."""
+    cols = tuple(w[1] for w in places if w is not None and (w[0] == width or open_end))
+    return cols if len(cols) == len(places) and len(set(cols)) == len(cols) else None
 
 
 def _fit(values: list[Cell], n: int) -> Optional[list[Cell]]:
