@@ -231,10 +231,19 @@ def _compare(
     on_mismatch: str,
     what: str,
 ) -> Check:
-    terms = observed + expected
-    evidence = "; ".join([f"{_term_name(i, v)} = {v.value if v else 'not printed'}" for i, v in terms])
-    missing = [i for i, v in terms if v is None]
-    blank = [_term_name(i, v) for i, v in terms if v is not None and v.value is None]
+    shown: list[str] = []  # "name = value" per term (evidence)
+    missing: list[str] = []
+    blank: list[str] = []
+    for i, v in observed + expected:
+        term = _term_name(i, v)
+        if v is None:
+            missing.append(i)
+            shown.append(f"{term} = not printed")
+        else:
+            if v.value is None:
+                blank.append(term)
+            shown.append(f"{term} = {v.value}")
+    evidence = "; ".join(shown)
     if missing or blank:
         why = []
         if missing:
@@ -252,12 +261,15 @@ def _compare(
 
 def _term_name(indicator: str, v: Optional[Value]) -> str:
     """How a term reads in evidence: its printed label (or its form label when derived) and column."""
-    name = (v.label if v is not None else None) or _form_label(indicator.split("@")[0])
-    if v is not None and v.source == "derived":
-        name += " (sum of its rows)"
-    if v is not None and v.applicant != "total":
-        name += f" [{_column_name(v.applicant)}]"
-    return name
+    if v is None:
+        return _form_label(indicator.split("@")[0])
+    return _value_name(v.label or _form_label(indicator.split("@")[0]), v.source == "derived", v.applicant)
+
+
+@functools.lru_cache(maxsize=4096)
+def _value_name(label: str, derived: bool, applicant: str) -> str:
+    name = label + " (sum of its rows)" if derived else label
+    return name if applicant == "total" else f"{name} [{_column_name(applicant)}]"
 
 
 @functools.lru_cache(maxsize=None)
@@ -287,7 +299,7 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     for indicator in rows:
         total = pool.get(("sec3", indicator, "total"))
         if total is not None and total.source == "table":
-            parts = [(f"{indicator}@{a}", pool.get(("sec3", indicator, a))) for a in APPLICANTS]
+            parts = [(name, pool.get(key)) for name, key in _column_terms(indicator, APPLICANTS)]
             if any(v is not None and v.source == "table" for _, v in parts):
                 checks.append(
                     _compare(
@@ -297,7 +309,7 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
                 )
         sub = pool.get(("sec3", indicator, "legal_entities"))
         if sub is not None and sub.source == "table":
-            parts = [(f"{indicator}@{a}", pool.get(("sec3", indicator, a))) for a in LEGAL_ENTITY_COLUMNS]
+            parts = [(name, pool.get(key)) for name, key in _column_terms(indicator, LEGAL_ENTITY_COLUMNS)]
             checks.append(
                 _compare(
                     f"sec3.legal_entities_sum.{indicator}", "legal_entities", [(indicator, sub)], parts, "=", "fail",
@@ -305,6 +317,12 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
                 )
             )
     return checks
+
+
+@functools.lru_cache(maxsize=1024)
+def _column_terms(indicator: str, applicants: tuple[str, ...]) -> tuple[tuple[str, _Key], ...]:
+    """(term name, pool key) of a Section 三 row's cells in the given applicant columns."""
+    return tuple((f"{indicator}@{a}", ("sec3", indicator, a)) for a in applicants)
 
 
 def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
