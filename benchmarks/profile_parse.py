@@ -19,7 +19,8 @@ functions ``govstats.parse`` chains, called directly and timed one by one:
     validate   validate.validate              (checks.identities + checks.narrative)
 
 Times are CPU time of this process (``time.process_time``), so other work on the machine
-disturbs them less than wall time. Caches are warmed first on ``--warmup`` other reports (a build
+disturbs them less than wall time. The cyclic garbage collector runs as in a build worker
+(``--gc-threshold``, default ``govstats.dataset.worker.GC_THRESHOLD``; 700 is Python's default). Caches are warmed first on ``--warmup`` other reports (a build
 worker parses thousands of reports, so it runs warm), then every report is parsed once. ``--profile`` adds a cProfile
 listing restricted to the stages named (the heaviest functions by ``--sort``).
 Not part of the test suite; no figure here is asserted anywhere.
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import pstats
 import statistics
@@ -90,6 +92,12 @@ def parse_timed(name: str, data: bytes, clock: dict[str, float], prof: dict[str,
     run("validate", validate.validate, values, meta, doc)
 
 
+def _worker_gc_threshold() -> int:
+    from govstats.dataset.worker import GC_THRESHOLD
+
+    return GC_THRESHOLD
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=300, help="reports timed (default 300)")
@@ -98,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--warmup", type=int, default=50, help="reports parsed first, untimed (default 50)")
     ap.add_argument("--profile", default="", help="comma-separated stages to profile with cProfile")
     ap.add_argument("--top", type=int, default=25, help="functions listed by --profile (default 25)")
+    ap.add_argument("--gc-threshold", type=int, default=None,
+                    help="first generation threshold of the garbage collector (default: a build worker's)")
     ap.add_argument("--sort", default="cumulative", help="pstats sort key of --profile: cumulative | tottime (default cumulative)")
     args = ap.parse_args(argv)
     formats = tuple(f for f in args.formats.split(",") if f)
@@ -106,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown stages {sorted(unknown)}; expected some of {STAGES}")
 
+    gc.set_threshold(args.gc_threshold or _worker_gc_threshold(), *gc.get_threshold()[1:])
     warm = reports(args.warmup, args.seed + 1_000_000, formats)
     timed = reports(args.n, args.seed, formats)
     scratch = dict.fromkeys(STAGES, 0.0)
@@ -122,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
     n = len(timed)
     total = sum(clock.values())
-    print(f"{n} reports ({', '.join(formats)}), seed {args.seed}, warm-up {len(warm)}"
+    print(f"{n} reports ({', '.join(formats)}), seed {args.seed}, warm-up {len(warm)}, gc threshold {gc.get_threshold()[0]}"
           + (f"; cProfile on: {', '.join(profiled)} (timings inflated)" if profiled else ""))
     print(f"{'stage':<10} {'ms/report':>10} {'share':>7}   (CPU time)")
     for s in STAGES:
