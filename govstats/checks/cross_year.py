@@ -67,9 +67,7 @@ class _Pair:
         return f"{r['source_path']} ({int(r['year'])})"
 
     def row(self, check: Check) -> dict:
-        d = check.to_json()
-        d.update(report_id=self.cur["report_id"], other_report_id=self.prev["report_id"])
-        return d
+        return {**vars(check), "report_id": self.cur["report_id"], "other_report_id": self.prev["report_id"]}
 
 
 def _carry(p: _Pair) -> list[Check]:

@@ -35,9 +35,11 @@ for a parser bug, or a timeout); **skipped** duplicate content ("duplicate of <p
 unsupported kind of file, or corpus documentation (README/LICENSE). Which files are inputs at all:
 ``govstats.dataset.inputs``.
 
-Also in OUT: ``build.json`` (fingerprint of the last complete build, its summary, peak RSS and
-warnings such as corrections that matched nothing) and ``.cache/`` (``govstats.dataset.cache``).
+Also in OUT: ``build.json`` (fingerprint of the last complete build, its summary, the seconds of
+its phases, the build process' own CPU seconds, peak RSS and warnings such as corrections that
+matched nothing) and ``.cache/`` (``govstats.dataset.cache``).
 
+Outputs are assembled while the inputs are parsed, part by part (``govstats.dataset.assemble``).
 Safety: every output is written to a temp file, fsynced and renamed into place, so a build
 killed at any moment leaves the previous dataset readable, and the next build resumes from the
 cache. A bug or a crash on one input never stops the batch (``govstats.dataset.pipeline``).

@@ -72,12 +72,17 @@ class _Writer:
 
 
 def _drop_reports(path: Path, report_ids: Iterable[str], schema: TableSchema) -> None:
-    """Rewrite the Parquet file ``path`` without the rows of ``report_ids``, row group by row group."""
+    """Rewrite the Parquet file ``path`` without the rows of ``report_ids``, row group by row group
+    (the next group is read in a thread while the current one is written)."""
     drop = pa.array(sorted(report_ids), pa.string())
     tmp = path.with_name(path.name + ".rewrite")
-    with pq.ParquetFile(path) as source, pq.ParquetWriter(tmp, schema.arrow, compression="zstd") as out:
+    with pq.ParquetFile(path) as source, pq.ParquetWriter(tmp, schema.arrow, compression="zstd") as out, \
+            ThreadPoolExecutor(1) as reader:
+        ahead = reader.submit(source.read_row_group, 0) if source.num_row_groups else None
         for i in range(source.num_row_groups):
-            group = source.read_row_group(i)
+            group = ahead.result()
+            if i + 1 < source.num_row_groups:
+                ahead = reader.submit(source.read_row_group, i + 1)
             out.write_table(group.filter(pc.invert(pc.is_in(group["report_id"], value_set=drop))))
     os.replace(tmp, path)
 
@@ -128,8 +133,7 @@ def _reports(where: pd.DataFrame, parsed: pd.DataFrame) -> pd.DataFrame:
     ok = parsed[parsed["status"].isin(PARSED_OK)]
     rep = ok.merge(where, on="sha256", how="inner")
     rep["synthetic"] = rep["synthetic"].astype("boolean")
-    primary = hz.primary_reports(rep)
-    rep["primary"] = rep["report_id"].isin(primary["report_id"])
+    rep["primary"] = rep.index.isin(hz.primary_reports(rep).index)
     return rep.sort_values("source_path", ignore_index=True)
 
 
@@ -196,7 +200,7 @@ class Assembler:
         self.seconds += time.process_time() - t0
 
     # ---------------------------------------------------------------- the end
-    def _corrections(self, fixes: dict[str, list[corr.Correction]], reports: pd.DataFrame, ctx: pa.Table) -> None:
+    def _corrections(self, fixes: dict[str, list[corr.Correction]], ctx: pa.Table) -> None:
         """Correction rows of the reports corrections name; then their harmonized rows and
         cross-year values, from their values with the corrections."""
         held = pa.concat_tables(self.named_values) if self.named_values else None
@@ -230,7 +234,7 @@ class Assembler:
         ctx = CONTEXT_TABLE.from_frame(reports)
         try:
             with ThreadPoolExecutor(1) as background:
-                self._corrections(resolved, reports, ctx)
+                self._corrections(resolved, ctx)
                 self.harmonized.close()
                 not_primary = self.harmonized_ids - set(reports.loc[reports["primary"], "report_id"])
                 # dropped in a thread (Arrow reads and writes without the GIL) while the rest goes on

@@ -25,7 +25,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
 from ..errors import InputMissing
@@ -68,7 +68,7 @@ def report_id(sha256: str) -> str:
 
 
 def is_synthetic(source_path: str) -> bool:
-    return "synthetic" in PurePath(source_path).parts[:-1]
+    return "synthetic" in os.path.normpath(source_path).split(os.sep)[:-1]
 
 
 def _ignored(name: str) -> bool:
@@ -114,6 +114,16 @@ def _under_root(root: str, include: Sequence[str], exclude: set[str], out: list[
     return found
 
 
+def _realpath(path: str, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, each folder resolved once (``folders`` remembers them)."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    if folder not in folders:
+        folders[folder] = os.path.realpath(folder)
+    return os.path.join(folders[folder], name)
+
+
 def walk(roots: Iterable[str], include: Sequence[str] = (), exclude: Iterable[str] = ()) -> list[InputFile]:
     """Every input file under ``roots`` (folders or files), sorted by source path, each once.
 
@@ -121,6 +131,7 @@ def walk(roots: Iterable[str], include: Sequence[str] = (), exclude: Iterable[st
     """
     skip = {os.path.realpath(x) for x in exclude}
     seen: set[str] = set()
+    folders: dict[str, str] = {}
     out: list[InputFile] = []
     for root in roots:
         root = os.path.normpath(str(root))
@@ -131,7 +142,7 @@ def walk(roots: Iterable[str], include: Sequence[str] = (), exclude: Iterable[st
         else:
             raise InputMissing(f"{root}: no such file or folder")
         for source_path in candidates:
-            real = os.path.realpath(source_path)
+            real = _realpath(source_path, folders)
             if real not in seen:
                 seen.add(real)
                 out.append(_entry(source_path, os.path.abspath(source_path)))
