@@ -121,10 +121,12 @@ def test_seeds_and_pdfs_build_all_tables_and_the_hongze_pair_is_one_agency(tmp_p
     out = tmp_path / "processed"
     p = govstats_build(str(RAW), str(PDF_DIR), "--out", str(out))
     assert p.returncode == 0, p.stderr
-    n = len(SEEDS) + len(pdf_paths())
-    assert SUMMARY.search(p.stderr).group(1) == str(n)
+    m = manifest(out)
+    assert SUMMARY.search(p.stderr).group(1) == str(len(m))
+    real = m[~m["synthetic"].astype(bool)]  # data/raw/synthetic holds a generated demo panel
+    assert len(real) == len(SEEDS) + len(pdf_paths()) and real["status"].isin(["ok", "warning"]).all()
     reports = pd.read_parquet(out / "reports.parquet")
-    assert len(reports) == n and reports["primary"].all()
+    assert reports.loc[~reports["synthetic"].astype(bool), "primary"].all()  # a real report is never outranked
     hongze = reports[reports["source_path"].str.contains("hongze_district")]
     assert hongze["year"].tolist() == [2023, 2024] and hongze["agency_key"].nunique() == 1
     checks = pd.read_parquet(out / "checks.parquet")
@@ -132,6 +134,7 @@ def test_seeds_and_pdfs_build_all_tables_and_the_hongze_pair_is_one_agency(tmp_p
     assert len(carry) and carry["status"].isin(["pass", "fail"]).all()
     assert (carry["other_report_id"] == hongze["report_id"].iloc[0]).all()
     harmonized = pd.read_parquet(out / "harmonized.parquet")
-    assert set(harmonized["report_id"]) == set(reports["report_id"])
+    assert set(harmonized["report_id"]) == set(reports.loc[reports["primary"].astype(bool), "report_id"])
+    assert not harmonized.duplicated(["agency_key", "year", "indicator", "applicant"]).any()
     again = govstats_build(str(RAW), str(PDF_DIR), "--out", str(out))
     assert "(up to date)" in again.stderr
