@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from dataclasses import dataclass
-from typing import Iterator, Optional
+from typing import Iterator, Optional, TypeVar
 
 from .extract.cells import BLANK as BLANK_CELL, NA, NUMBER, TEXT, UNIT, parse_cell
 from .extract.labels import header_book
@@ -73,6 +72,7 @@ def _row(start: int, style: str, cells: list[Cell]) -> _Line:
 
 
 _VALUE_KINDS = (NUMBER, NA)
+_T = TypeVar("_T")
 
 
 def find_grids(doc: Document) -> list[Grid]:
@@ -95,18 +95,17 @@ def _is_label(text: str) -> bool:
     return len(text) <= MAX_LABEL or len(_WS.sub("", text)) <= MAX_LABEL
 
 
-def _cell(line: str, base: int, a: int, b: int) -> Cell:
-    """The stripped text of line[a:b] as a cell with its span in the document."""
-    seg = line[a:b]
+def _cell(seg: str, start: int) -> Cell:
+    """The stripped text of a piece of a line as a cell; ``start``: the piece's document offset."""
     txt = seg.strip()
-    s = base + a + (len(seg) - len(seg.lstrip()) if txt else 0)
+    s = start + (len(seg) - len(seg.lstrip()) if txt else 0)
     return Cell(txt, s, s + len(txt))
 
 
 def _split(line: str, base: int, sep: str) -> list[Cell]:
-    cells, a = [], 0
+    cells, a = [], base
     for piece in line.split(sep):
-        cells.append(_cell(line, base, a, a + len(piece)))
+        cells.append(_cell(piece, a))
         a += len(piece) + 1
     return cells
 
@@ -122,7 +121,7 @@ def _classify_line(line: str, base: int) -> _Line:
         if _PIPE_ONLY.match(s):
             return _bare(base, FILLER)
         if s.endswith("|") and s.count("|") == 1:  # one cell per line: "商业 企业 |"
-            return _single(_cell(line, base, 0, line.rindex("|")), "pipe-lines")
+            return _single(_cell(line[: line.rindex("|")], base), "pipe-lines")
         if _MD_SEP.match(s):
             return _bare(base, SEP, "markdown")
         cells = _split(line, base, "|")
@@ -158,12 +157,12 @@ def _spaced(line: str, base: int) -> _Line:
         return _bare(base, PROSE, "lines")  # a row's label would hold the sentence: prose either way
     head_last = line.rsplit(None, 1)
     if len(head_last) == 1:  # one token: a cell of the one-cell-per-line layout
-        return _single(_cell(line, base, 0, len(line)), "lines")
+        return _single(_cell(line, base), "lines")
     last = parse_cell(head_last[1]).kind
     if last == UNIT:
         return _unit_row(line, base)
     if last not in _VALUE_KINDS:
-        return _single(_cell(line, base, 0, len(line)), "lines")
+        return _single(_cell(line, base), "lines")
     toks = list(_TOKEN.finditer(line))
     n_val = 0
     while n_val < len(toks) and parse_cell(toks[-1 - n_val].group()).kind in _VALUE_KINDS:
@@ -174,7 +173,7 @@ def _spaced(line: str, base: int) -> _Line:
     value_cells = [Cell(t.group(), base + t.start(), base + t.end()) for t in toks[cut:]]
     if cut == 0:
         return _row(base, "spaced", value_cells)
-    label = _cell(line, base, 0, toks[cut - 1].end())
+    label = _cell(line[: toks[cut - 1].end()], base)
     if not _is_label(label.text):
         return _bare(base, PROSE, "spaced")
     return _row(base, "spaced", [label] + value_cells)
@@ -184,8 +183,8 @@ def _unit_row(line: str, base: int) -> _Line:
     """``4.信函申请数 件``: a label and its unit with an empty value cell (PDF text drops it)."""
     toks = list(_TOKEN.finditer(line))
     if len(toks) < 2 or parse_cell(toks[-2].group()).kind != TEXT:
-        return _single(_cell(line, base, 0, len(line)), "lines")
-    label = _cell(line, base, 0, toks[-2].end())
+        return _single(_cell(line, base), "lines")
+    label = _cell(line[: toks[-2].end()], base)
     if not _is_label(label.text):
         return _bare(base, PROSE, "spaced")
     unit = toks[-1]
@@ -257,7 +256,7 @@ def _usual_gap(run: list[_Line]) -> Optional[int]:
             blank, seen = 0, True
     if len(gaps) < 4:
         return None
-    gap, n = Counter(gaps).most_common(1)[0]
+    gap, n = _most_common(gaps)
     return gap if n >= 0.6 * len(gaps) else None
 
 
@@ -310,10 +309,19 @@ def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
     cells = [c for row in rows for c in row if c is not None]
     if not cells:
         return None
-    styles = Counter(ln.style for ln in run if ln.style)
+    style, _ = _most_common([ln.style for ln in run if ln.style])
     start, end = cells[0].start, max(c.end for c in cells)
     notes = [f"{fillers} filler lines dropped"] if fillers else []
-    return Grid(rows=rows, source=f"text:{styles.most_common(1)[0][0]}", page=_page_of(doc, start), start=start, end=end, notes=notes)
+    return Grid(rows=rows, source=f"text:{style}", page=_page_of(doc, start), start=start, end=end, notes=notes)
+
+
+def _most_common(items: list[_T]) -> tuple[_T, int]:
+    """The most frequent item (the first seen among equals) and its count; ``items`` not empty."""
+    counts: dict[_T, int] = {}
+    for x in items:
+        counts[x] = counts.get(x, 0) + 1
+    best = max(counts, key=counts.__getitem__)
+    return best, counts[best]
 
 
 def _page_of(doc: Document, pos: int) -> Optional[int]:
