@@ -427,3 +427,19 @@ def test_worker_tables_default_applicant_and_unit_and_derive_counts():
     assert (v["span_start"], v["span_end"]) == ([3, None, None, None], [5, None, None, None])
     assert chunk.checks.to_pydict()["applicant"] == ["total"]
     assert chunk.parsed.to_pydict()["n_failed_checks"] == [1]
+
+
+def test_a_chunk_result_crosses_processes_intact():
+    """Chunk results travel from the workers as Arrow IPC streams: same rows, types and metadata."""
+    import pickle
+
+    from govstats.dataset.worker import Task, parse_chunk
+    from govstats.model import Meta, ParseResult, Value
+
+    result = ParseResult(Meta(agency="某局", year=2021), [Value("requests.new", 3)], [], ["a warning"])
+    chunk = parse_chunk([Task("/x.txt", "cd" * 32)], lambda path: result, "v", None)
+    back = pickle.loads(pickle.dumps(chunk))
+    for kind in ("parsed", "values", "checks"):
+        assert getattr(back, kind).equals(getattr(chunk, kind))
+        assert getattr(back, kind).schema.equals(getattr(chunk, kind).schema, check_metadata=True)
+    assert back.parsed.to_pydict()["warnings"] == [["a warning"]]

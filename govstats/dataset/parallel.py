@@ -29,7 +29,10 @@ from .worker import ChunkResult, Parser, Task, default_parser, init_worker, pars
 #: a cache part is written every FLUSH_REPORTS results or FLUSH_SECONDS, whichever comes first
 FLUSH_REPORTS = 500
 FLUSH_SECONDS = 10.0
-MAX_CHUNK = 32
+MAX_CHUNK = 64
+#: chunks queued per worker: enough that the workers never run dry while this process writes and
+#: assembles a part (a few tenths of a second), few enough to keep memory flat
+QUEUED_PER_WORKER = 4
 CRASHED = "worker process died while parsing this file (crash or out of memory)"
 
 
@@ -121,7 +124,7 @@ def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnRes
                 while (pending or suspects or inflight) and not broken:
                     if suspects and not inflight:
                         submit(suspects.popleft(), True)
-                    while not suspects and pending and len(inflight) < 2 * jobs and not broken:
+                    while not suspects and pending and len(inflight) < QUEUED_PER_WORKER * jobs and not broken:
                         submit(pending.popleft(), False)
                     done, _ = wait(inflight, return_when=FIRST_COMPLETED) if inflight else (set(), set())
                     for fut in done:
