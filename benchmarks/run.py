@@ -267,6 +267,7 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
     phases = full.state.get("phases_s", {})
     main_cpu = full.state.get("main_process_cpu_s", {})
     rss = full.state.get("peak_rss_mb", {})
+    cpu = full.state.get("cpu_s", {})
     parse_cpu = sum(prof.stages.values())
     worker = parse_cpu + prof.conversion
     lines = [
@@ -292,6 +293,8 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
         f"| full build, wall (command, start-up included) | {full.wall:.1f} s | |",
         f"| full build, CPU of the process tree (build process + workers, user + system) | {full.cpu:.1f} s "
         f"({1000 * full.cpu / n_reports:.2f} ms per report) | |",
+        f"| of which the build process / the workers (build.json) | {cpu.get('build_process', 0):.1f} s / "
+        f"{cpu.get('workers', 0):.1f} s | |",
         f"| reports per CPU-second (the per-core rate when nothing else runs) | {n_reports / full.cpu:.0f} | "
         f">= {TARGET_PER_CORE:.0f}: {verdict(n_reports / full.cpu >= TARGET_PER_CORE)} |",
         f"| reports per second, total | {per_s:.0f} | |",

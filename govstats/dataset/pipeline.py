@@ -7,8 +7,9 @@ else assemble the cached results of the inputs into the five tables' temp files 
 ``cached``), parse what the cache lacks in chunks over a process pool, writing cache parts and
 assembling each part as it comes while the workers go on (phase ``parse``), complete the tables
 (primary reports, corrections, cross-year checks) and rename them into place (phase ``finish``);
-write ``build.json`` (fingerprint, summary, phases, the build process' own CPU seconds, peak
-memory, warnings); tidy the cache.
+write ``build.json`` (fingerprint, summary, phases, CPU seconds of the build process and of its
+workers, the build process' CPU spent on cache parts and assembly, peak memory, warnings); tidy
+the cache.
 
 Parsing and its robustness: ``govstats.dataset.parallel``. A no-change rebuild imports neither
 the parser nor pandas.
@@ -82,6 +83,13 @@ def _up_to_date(out: Path, fingerprint: str) -> Optional[dict]:
 
 
 # --------------------------------------------------------------------------- build
+def _cpu_seconds() -> dict[str, float]:
+    """User + system CPU seconds of this process and of its finished workers."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"build_process": round(own.ru_utime + own.ru_stime, 3),
+            "workers": round(workers.ru_utime + workers.ru_stime, 3)}
+
+
 def _peak_rss_mb() -> dict[str, float]:
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024  # ru_maxrss: KiB on Linux, bytes on macOS
     return {"self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
@@ -181,7 +189,7 @@ def _write_state(out: Path, fingerprint: Optional[str], version: str, summary: B
                  phases: dict[str, float], main_cpu: dict[str, float]) -> None:
     state = {"fingerprint": fingerprint, "parser_version": version, "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
              "summary": {k: v for k, v in asdict(summary).items() if k not in ("warnings", "out", "up_to_date")},
-             "phases_s": phases, "main_process_cpu_s": main_cpu, "peak_rss_mb": _peak_rss_mb(),
+             "phases_s": phases, "cpu_s": _cpu_seconds(), "main_process_cpu_s": main_cpu, "peak_rss_mb": _peak_rss_mb(),
              "warnings": summary.warnings}
     with atomic_path(out / STATE_FILE) as tmp:
         tmp.write_text(json.dumps(state, ensure_ascii=False, indent=1), encoding="utf-8")
