@@ -3,7 +3,7 @@
 
     .venv/bin/python benchmarks/profile_parse.py                       # 300 reports, txt/html
     .venv/bin/python benchmarks/profile_parse.py --n 1000 --formats txt,html,docx
-    .venv/bin/python benchmarks/profile_parse.py --profile layout,tables,derive,validate
+    .venv/bin/python benchmarks/profile_parse.py --profile layout,tables,derive,identities
 
 Reports come from ``govstats.synth.random_spec(seed + i)`` rendered in the formats given in turn
 (the same options always give the same bytes), rendered before any timing. The stages are the
@@ -17,6 +17,10 @@ functions ``govstats.parse`` chains, called directly and timed one by one:
     narrative  extract.narrative.extract_narrative
     derive     validate.derive
     validate   validate.validate              (checks.identities + checks.narrative)
+
+and, outside the total, ``checks.identities.check_identities`` run once more on its own (the
+identities part of validate), so the table side can be read as layout + tables + derive +
+identities.
 
 Times are CPU time of this process (``time.process_time``), so other work on the machine
 disturbs them less than wall time. The cyclic garbage collector runs as in a build worker
@@ -42,13 +46,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from govstats import layout, meta as meta_mod, synth, validate  # noqa: E402
+from govstats.checks.identities import check_identities  # noqa: E402
 from govstats.extract import narrative, tables  # noqa: E402
 from govstats.load import load_bytes  # noqa: E402
 from govstats.normalize import normalize  # noqa: E402
 
 STAGES = ("load", "normalize", "layout", "meta", "tables", "narrative", "derive", "validate")
-#: the stages of the table side (the 1.5 ms budget of the table work)
-TABLE_SIDE = ("layout", "tables", "derive", "validate")
+#: timed apart, outside the total: the identities part of validate
+IDENTITIES = "identities"
+#: the table side (the 1.5 ms budget of the table work)
+TABLE_SIDE = ("layout", "tables", "derive", IDENTITIES)
 
 
 def reports(n: int, seed: int, formats: tuple[str, ...]) -> list[tuple[str, bytes]]:
@@ -90,6 +97,7 @@ def parse_timed(name: str, data: bytes, clock: dict[str, float], prof: dict[str,
     values = tvalues + nvalues
     values += run("derive", validate.derive, values)
     run("validate", validate.validate, values, meta, doc)
+    run(IDENTITIES, check_identities, values, meta)
 
 
 def _worker_gc_threshold() -> int:
@@ -104,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1, help="seed of the first report (default 1)")
     ap.add_argument("--formats", default="txt,html", help="formats in turn (default txt,html)")
     ap.add_argument("--warmup", type=int, default=50, help="reports parsed first, untimed (default 50)")
-    ap.add_argument("--profile", default="", help="comma-separated stages to profile with cProfile")
+    ap.add_argument("--profile", default="", help="comma-separated stages (or identities) to profile with cProfile")
     ap.add_argument("--top", type=int, default=25, help="functions listed by --profile (default 25)")
     ap.add_argument("--gc-threshold", type=int, default=None,
                     help="first generation threshold of the garbage collector (default: a build worker's)")
@@ -112,32 +120,33 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     formats = tuple(f for f in args.formats.split(",") if f)
     profiled = [s for s in args.profile.split(",") if s]
-    unknown = set(profiled) - set(STAGES)
+    unknown = set(profiled) - set(STAGES + (IDENTITIES,))
     if unknown:
         ap.error(f"unknown stages {sorted(unknown)}; expected some of {STAGES}")
 
     gc.set_threshold(args.gc_threshold or _worker_gc_threshold(), *gc.get_threshold()[1:])
     warm = reports(args.warmup, args.seed + 1_000_000, formats)
     timed = reports(args.n, args.seed, formats)
-    scratch = dict.fromkeys(STAGES, 0.0)
+    scratch = dict.fromkeys(STAGES + (IDENTITIES,), 0.0)
     for name, data in warm:
         parse_timed(name, data, scratch, {})
 
-    clock = dict.fromkeys(STAGES, 0.0)
+    clock = dict.fromkeys(STAGES + (IDENTITIES,), 0.0)
     prof = {s: cProfile.Profile() for s in profiled}
     per_report: list[float] = []
     for name, data in timed:
-        before = sum(clock.values())
+        before = sum(clock[s] for s in STAGES)
         parse_timed(name, data, clock, prof)
-        per_report.append(sum(clock.values()) - before)
+        per_report.append(sum(clock[s] for s in STAGES) - before)
 
     n = len(timed)
-    total = sum(clock.values())
+    total = sum(clock[s] for s in STAGES)
     print(f"{n} reports ({', '.join(formats)}), seed {args.seed}, warm-up {len(warm)}, gc threshold {gc.get_threshold()[0]}"
           + (f"; cProfile on: {', '.join(profiled)} (timings inflated)" if profiled else ""))
     print(f"{'stage':<10} {'ms/report':>10} {'share':>7}   (CPU time)")
     for s in STAGES:
         print(f"{s:<10} {1000 * clock[s] / n:>10.3f} {100 * clock[s] / total:>6.1f}%")
+    print(f"  {IDENTITIES:<8} {1000 * clock[IDENTITIES] / n:>10.3f}   (check_identities alone, part of validate)")
     side = sum(clock[s] for s in TABLE_SIDE)
     print(f"{'total':<10} {1000 * total / n:>10.3f}   (median report {1000 * statistics.median(per_report):.3f} ms)")
     print(f"{'table side':<10} {1000 * side / n:>10.3f}   ({' + '.join(TABLE_SIDE)})")
