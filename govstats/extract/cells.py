@@ -115,6 +115,7 @@ def parse_cell(text: str) -> CellValue:
     return CellValue(NUMBER, value=value, unit=unit, signed=bool(sign), approximate=approx)
 
 
+@functools.lru_cache(maxsize=4096)
 def unit_info(text: str) -> Optional[tuple[str, float]]:
     """(canonical unit, factor) of a unit cell or of a ``(单位:万元)`` header qualifier, else None."""
     s = _SPACES.sub("", text or "")

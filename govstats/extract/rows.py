@@ -220,15 +220,18 @@ def align(matches: Sequence[Sequence[Match]]) -> list[Optional[Match]]:
         return fast
     items = [(i, m) for i, ms in enumerate(matches) for m in ms]
     items.sort(key=lambda it: (it[0], it[1].entry.position))
+    positions = [m.entry.position for _, m in items]
     score = [m.score for _, m in items]
     back: list[int] = [-1] * len(items)
+    row_start = 0  # the first item of the current row: the items before it are of earlier rows
     for k, (i, m) in enumerate(items):
-        pos = m.entry.position
-        for j in range(k):
-            ij, mj = items[j]
-            if ij < i and mj.entry.position < pos and score[j] + m.score > score[k]:
-                score[k] = score[j] + m.score
-                back[k] = j
+        if i != items[row_start][0]:
+            row_start = k
+        pos, own, best = positions[k], m.score, score[k]
+        for j in range(row_start):
+            if positions[j] < pos and score[j] + own > best:
+                best, back[k] = score[j] + own, j
+        score[k] = best
     out: list[Optional[Match]] = [None] * len(matches)
     if not items:
         return out
