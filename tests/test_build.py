@@ -443,3 +443,53 @@ def test_a_chunk_result_crosses_processes_intact():
         assert getattr(back, kind).equals(getattr(chunk, kind))
         assert getattr(back, kind).schema.equals(getattr(chunk, kind).schema, check_metadata=True)
     assert back.parsed.to_pydict()["warnings"] == [["a warning"]]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_that_fails_mid_way_leaves_the_previous_dataset_and_no_temp_files(tmp_path, monkeypatch, jobs):
+    """An error of the build itself (here: assembling the third part) stops it: nothing is
+    committed, no temp file is left, and the parts written before are reused by the next build."""
+    from govstats.dataset import assemble, parallel
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    write(raw / "a.json", {**HONGZE, "year": 2020}, [("requests.new", 1)])
+    run(raw, out)
+    before = {n: pq.read_table(out / f"{n}.parquet") for n in OUTPUTS}
+    for y in (2021, 2022, 2023):
+        write(raw / f"r{y}.json", {**HONGZE, "year": y}, [("requests.new", y)])
+    monkeypatch.setattr(parallel, "FLUSH_REPORTS", 1)
+    real_add, calls = assemble.Assembler.add, []
+
+    def add_then_fail(self, batch):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk on fire")
+        real_add(self, batch)
+
+    monkeypatch.setattr(assemble.Assembler, "add", add_then_fail)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        run(raw, out, jobs=jobs)
+    for n, t in before.items():
+        assert pq.read_table(out / f"{n}.parquet").equals(t), n
+    assert not [p for p in out.iterdir() if ".tmp-" in p.name]
+    monkeypatch.setattr(assemble.Assembler, "add", real_add)
+    s = run(raw, out, jobs=jobs)
+    assert s.statuses["ok"] == 4 and s.parsed < 3  # the parts written before the failure are reused
+
+
+def test_a_forked_worker_does_not_keep_the_build_lock(tmp_path):
+    """Workers are forked while the build holds its lock: a worker still busy after the build
+    stopped must not keep the next build out."""
+    import multiprocessing as mp
+
+    if not hasattr(os, "register_at_fork"):
+        pytest.skip("no fork")
+    with build_lock(tmp_path / "out"):
+        child = mp.get_context("fork").Process(target=time.sleep, args=(5,))
+        child.start()
+    try:
+        with build_lock(tmp_path / "out"):
+            pass
+    finally:
+        child.kill()
+        child.join()

@@ -247,9 +247,19 @@ class Assembler:
                 if dropped is not None:
                     dropped.result()
         finally:
-            for w in (self.values, self.checks, self.harmonized):
-                w.close()
+            self.close()
         return Assembled(Counter(manifest["status"]), self.values.rows, self.n_failed, warnings, self.seconds)
+
+    def close(self) -> None:
+        """Close the writers (done by ``finish``; on an error, before the staged files are discarded)."""
+        for w in (self.values, self.checks, self.harmonized):
+            w.close()
+
+    def __enter__(self) -> "Assembler":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 __all__ = ["Assembled", "Assembler"]

@@ -77,6 +77,21 @@ def remove_stale_temps(folder: Path) -> None:
             p.unlink(missing_ok=True)
 
 
+#: descriptors of the build locks this process holds; a forked worker closes its copies, so a
+#: worker still finishing a chunk after its build stopped does not keep the lock
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_held_locks() -> None:
+    for fd in _HELD_LOCKS:
+        os.close(fd)
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_locks)
+
+
 @contextmanager
 def build_lock(folder: Path) -> Iterator[None]:
     """Hold ``<folder>/.lock`` for the duration of a build (released by the OS if the build dies)."""
@@ -89,8 +104,10 @@ def build_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildLocked(f"{folder}: another govstats build is writing there") from None
+        _HELD_LOCKS.add(fd)
         yield
     finally:
+        _HELD_LOCKS.discard(fd)
         os.close(fd)
 
 

@@ -88,15 +88,18 @@ OnFailure = Callable[[Task, str], None]
 
 
 def _run_serial(chunks: list[list[Task]], args: tuple, on_result: OnResult, on_failure: OnFailure) -> None:
-    """``parse_chunk`` in this process; a chunk that raises is retried file by file."""
+    """``parse_chunk`` in this process; a chunk that raises is retried file by file (an error of
+    ``on_result`` itself, e.g. a full disk, stops the build)."""
     for chunk in chunks:
         try:
-            on_result(chunk, parse_chunk(chunk, *args))
+            result = parse_chunk(chunk, *args)
         except Exception as e:  # noqa: BLE001 - one bad result must not stop the batch
             if len(chunk) == 1:
                 on_failure(chunk[0], f"internal error: {type(e).__name__}: {e}")
             else:
                 _run_serial([[t] for t in chunk], args, on_result, on_failure)
+            continue
+        on_result(chunk, result)
 
 
 def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnResult, on_failure: OnFailure) -> None:

@@ -144,13 +144,13 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
         fixes, warnings = corr.read(corrections_path)
         staged = Staged(out)
         try:
-            assembler = Assembler(files, fixes, staged)
-            for part, shas in cache.live_by_part(live & cached).items():
-                assembler.add(cache.read_part(part, shas))
-            clock.lap("cached")
-            unusable = parse_inputs(todo, cache, jobs, parser, version, timeout, progress, assembler.add)
-            clock.lap("parse")
-            result = assembler.finish(cached, unusable)
+            with Assembler(files, fixes, staged) as assembler:
+                for part, shas in cache.live_by_part(live & cached).items():
+                    assembler.add(cache.read_part(part, shas))
+                clock.lap("cached")
+                unusable = parse_inputs(todo, cache, jobs, parser, version, timeout, progress, assembler.add)
+                clock.lap("parse")
+                result = assembler.finish(cached, unusable)
             staged.commit()
         finally:
             staged.discard()
