@@ -484,9 +484,17 @@ def test_a_forked_worker_does_not_keep_the_build_lock(tmp_path):
 
     if not hasattr(os, "register_at_fork"):
         pytest.skip("no fork")
+    ctx = mp.get_context("fork")
+    started = ctx.Event()
+
+    def busy_worker() -> None:
+        started.set()
+        time.sleep(5)
+
     with build_lock(tmp_path / "out"):
-        child = mp.get_context("fork").Process(target=time.sleep, args=(5,))
+        child = ctx.Process(target=busy_worker)
         child.start()
+    started.wait(10)
     try:
         with build_lock(tmp_path / "out"):
             pass
