@@ -126,10 +126,11 @@ def _ordinal(a: pa.Array | pa.ChunkedArray) -> np.ndarray:
     enc = pc.dictionary_encode(a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a)
     if not len(enc.dictionary):
         return np.zeros(len(a), dtype=np.int64)
-    rank = pc.rank(enc.dictionary, sort_keys="ascending").to_numpy()
+    rank = pc.rank(enc.dictionary, sort_keys="ascending").to_numpy().astype(np.int64)
+    if not enc.null_count:
+        return rank[enc.indices.to_numpy()]
     codes = enc.indices.to_numpy(zero_copy_only=False)  # float with NaN where null
-    return np.where(np.isnan(codes), len(rank) + 1, rank[np.nan_to_num(codes).astype(np.int64)]) if enc.null_count \
-        else rank[codes]
+    return np.where(np.isnan(codes), len(rank) + 1, rank[np.nan_to_num(codes).astype(np.int64)])
 
 
 def _selected(keys: pa.Table) -> np.ndarray:
