@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from govstats.errors import EmptyInput
 from govstats.load import load_bytes
-from govstats.load.encoding import canonical_charset, common_hanzi, decode
+from govstats.load.encoding import canonical_charset, common_hanzi, decode, hanzi_stats, non_ascii, utf16_without_bom
 
 SIMPLIFIED = (
     "洪泽区人民政府2023年政府信息公开工作年度报告。本年新收政府信息公开申请数量21件，"
@@ -125,6 +125,25 @@ def test_latin1_mojibake_is_repaired_or_named() -> None:
     lossy = SIMPLIFIED.encode("utf-8").decode("cp1252", errors="replace")
     _, _, warnings = decode(lossy.encode("utf-8"))
     assert any("Latin-1" in w for w in warnings)
+
+
+def test_counts_on_the_non_ascii_characters_equal_counts_on_the_text() -> None:
+    page = "<html><body><p class='x'>" + SIMPLIFIED + "</p>\n<td>12</td>é\ufffd\U0002000b\u4dae</body></html>"
+    assert non_ascii(page) == "".join(ch for ch in page if ord(ch) > 0x7F)
+    assert non_ascii("<p>ascii only</p>") == ""
+    n_cjk, share = hanzi_stats(page)
+    assert n_cjk == sum(1 for ch in page if "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff")
+    assert share == 1 - 1 / n_cjk  # 䶮 (U+4DAE) is the one uncommon character
+    assert hanzi_stats(page) == hanzi_stats(non_ascii(page))
+
+
+@pytest.mark.parametrize(
+    "sample, expected",
+    [(b"abc\x00def", None), (b"a\x00b\x00c\x00", "utf-16-le"), (b"\x00a\x00b\x00c", "utf-16-be"),
+     (b"\x00\x00\x00\x00", None), (SIMPLIFIED.encode("utf-8"), None)],
+)
+def test_utf16_without_bom_needs_nuls_on_one_parity(sample: bytes, expected) -> None:
+    assert utf16_without_bom(sample) == expected
 
 
 def test_undecodable_bytes_are_replaced_with_warning() -> None:

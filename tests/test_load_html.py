@@ -61,6 +61,20 @@ def test_xml_declaration() -> None:
     assert raw.encoding == "gb18030" and "编制" in _texts(raw)
 
 
+def test_declaration_is_found_in_any_case_and_kept_as_printed() -> None:
+    head = b'<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; CharSet=GB2312"></HEAD>'
+    assert declared_charset(head) == "GB2312"
+    assert declared_charset(b"<meta name=x content=y><Meta Charset = 'Big5'>") == "Big5"
+    assert declared_charset(b"<p>charset=gbk</p>") is None
+
+
+def test_control_characters_are_dropped_before_parsing() -> None:
+    body = "<p>本年新收\x0b政府信息公开申请\x01数量21件。</p><table><tr><td>规章\x1f</td><td>5</td></tr></table>"
+    raw = load_bytes(_page(body).encode(), "ctrl.html")
+    assert "本年新收政府信息公开申请数量21件。" in _texts(raw)
+    assert _tables(raw)[0].rows == [["规章", "5"]]
+
+
 # --------------------------------------------------------------------------- text
 def test_block_elements_and_br_make_lines_and_whitespace_collapses() -> None:
     body = "<div>&nbsp;&nbsp;一、总体情况<br>（一）主动公开&nbsp;情况</div><p>第一段\n  续行</p><span>甲</span><span>乙</span>"

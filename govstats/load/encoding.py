@@ -67,6 +67,7 @@ _CJK_RUN_RE = re.compile(f"[{_CJK_CLASS}]+")
 _PUA_RE = re.compile("[\ue000-\uf8ff]")
 _CJK_PUNCT_RE = re.compile("[\u2010-\u206f\u3000-\u303f\uff00-\uffef]+")
 _CTRL_RE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_ASCII_BYTES = bytes(range(0x80))
 
 
 # --------------------------------------------------------------------------- reference sets
@@ -110,12 +111,30 @@ def _count(rx: re.Pattern[str], text: str) -> int:
     return sum(map(len, rx.findall(text)))
 
 
+def non_ascii(text: str) -> str:
+    """The non-ASCII characters of ``text``, in order.
+
+    Counting characters of a non-ASCII class (CJK, punctuation, private use) gives the same answer
+    on them as on ``text`` and is several times faster on an HTML page, whose markup is ASCII. ASCII
+    bytes never occur inside a multi-byte UTF-8 sequence, so deleting them from the UTF-8 bytes keeps
+    every other character whole.
+    """
+    if text.isascii():
+        return ""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+
+
 def hanzi_stats(text: str) -> tuple[int, float]:
     """(number of CJK characters, share of them that are common characters) of ``text``."""
-    n_cjk = _count(_CJK_RUN_RE, text)
+    return _hanzi_stats(non_ascii(text))
+
+
+def _hanzi_stats(wide: str) -> tuple[int, float]:
+    """``hanzi_stats`` of a text given by its non-ASCII characters (``non_ascii``)."""
+    n_cjk = _count(_CJK_RUN_RE, wide)
     if not n_cjk:
         return 0, 1.0
-    return n_cjk, 1.0 - _count(_uncommon_re(), text) / n_cjk
+    return n_cjk, 1.0 - _count(_uncommon_re(), wide) / n_cjk
 
 
 # --------------------------------------------------------------------------- helpers
@@ -149,6 +168,9 @@ def utf16_without_bom(sample: bytes) -> Optional[str]:
     Binary data has NULs on both parities alike; GBK/Big5/UTF-8 text has none. Chinese UTF-16 has
     a few NULs on the other parity too (U+5F00 开). The caller verifies the guess by decoding.
     """
+    first = sample.find(0)
+    if first < 0 or sample.find(0, first + 1) < 0:  # fewer than two NULs: the usual case, found fast
+        return None
     n = len(sample) - len(sample) % 2
     even = sample[0:n:2].count(0)
     odd = sample[1:n:2].count(0)
@@ -185,13 +207,13 @@ def plausibility(sample: bytes, encoding: str) -> float:
     characters (what a wrong multi-byte decoding produces) lower the score.
     """
     text = sample.decode(_codec(encoding), errors="replace")
-    n_bad = text.count("\ufffd") + len(_PUA_RE.findall(text)) + len(_CTRL_RE.findall(text))
-    nonascii = len(text) - len(text.encode("ascii", errors="ignore"))
-    if nonascii == 0:
+    wide = non_ascii(text)
+    n_bad = wide.count("\ufffd") + len(_PUA_RE.findall(wide)) + len(_CTRL_RE.findall(text))
+    if not wide:
         return 1.0 - 3 * n_bad / max(1, len(text))
-    n_cjk, common_share = hanzi_stats(text)
-    good = n_cjk * common_share + _count(_CJK_PUNCT_RE, text)
-    return (good - 3 * n_bad) / nonascii
+    n_cjk, common_share = _hanzi_stats(wide)
+    good = n_cjk * common_share + _count(_CJK_PUNCT_RE, wide)
+    return (good - 3 * n_bad) / len(wide)
 
 
 def _cut_sample(data: bytes) -> bytes:
@@ -218,15 +240,19 @@ def _utf8_truncated(data: bytes, err: UnicodeDecodeError) -> bool:
 
 
 # --------------------------------------------------------------------------- mojibake
+_LATIN1_LEAD3 = "".join(chr(b) for b in range(0xE0, 0xF0))  # lead byte of a 3-byte UTF-8 sequence
+
+
 def _latin1_mojibake_re() -> re.Pattern[str]:
     cont = "".join(
         sorted({bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(0x80, 0xC0)})
     )
-    lead3 = "".join(chr(b) for b in range(0xE0, 0xF0))  # lead byte of a 3-byte UTF-8 sequence
-    return re.compile(f"[{re.escape(lead3)}][{re.escape(cont)}]{{2}}")
+    return re.compile(f"[{re.escape(_LATIN1_LEAD3)}][{re.escape(cont)}]{{2}}")
 
 
 _LATIN1_MOJIBAKE = _latin1_mojibake_re()
+#: a quick test on the non-ASCII characters: without a lead character there is no such mojibake
+_LATIN1_LEAD3_RE = re.compile(f"[{re.escape(_LATIN1_LEAD3)}]")
 
 
 def _encode_latin(text: str) -> Optional[bytes]:
@@ -259,8 +285,9 @@ def _strict_encode(text: str, encoding: str) -> Optional[bytes]:
 def check_mojibake(text: str) -> tuple[str, list[str]]:
     """(text, warnings): name mojibake in ``text``; repair it when the whole text round-trips."""
     sample = text[:SAMPLE_CHARS]
+    wide = non_ascii(sample)
     warnings: list[str] = []
-    n_latin = len(_LATIN1_MOJIBAKE.findall(sample))
+    n_latin = len(_LATIN1_MOJIBAKE.findall(sample)) if _LATIN1_LEAD3_RE.search(wide) else 0
     if n_latin >= 3:
         fixed = _repair(text, "latin")
         if fixed is not None:
@@ -269,7 +296,7 @@ def check_mojibake(text: str) -> tuple[str, list[str]]:
             f"mojibake: {n_latin} sequences of UTF-8 decoded as Latin-1/Windows-1252 (such as 'å…¬'); "
             "numbers are readable, labels may not match"
         )
-    n_cjk, common_share = hanzi_stats(sample)
+    n_cjk, common_share = _hanzi_stats(wide)
     if n_cjk >= 20 and common_share < 0.75:
         fixed = _repair(text, "gb18030")
         if fixed is not None and hanzi_stats(fixed[:SAMPLE_CHARS])[1] > common_share:
@@ -278,7 +305,7 @@ def check_mojibake(text: str) -> tuple[str, list[str]]:
             f"mojibake or wrong encoding: only {common_share:.0%} of {n_cjk} Chinese characters are common "
             "characters (UTF-8 decoded as GBK gives '锛' '鈥' '鍦'); labels may not match"
         )
-    n_repl = sample.count("\ufffd")
+    n_repl = wide.count("\ufffd")
     if n_repl:
         warnings.append(f"{n_repl} replacement characters (\ufffd) in the text: bytes were lost before or while decoding")
     return text, warnings

@@ -21,17 +21,48 @@ PROSE_SHARE = 0.5
 MAX_SPAN = 1000
 
 
+class _Free:
+    """The value of a grid position no cell has reached yet."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FREE"
+
+
+_FREE = _Free()
+
+
 class GridBuilder:
-    """Collects cells row by row, honouring rowspan/colspan, and yields a table ``RawBlock``."""
+    """Collects cells row by row, honouring rowspan/colspan, and yields a table ``RawBlock``.
+
+    Each row is kept as the list ``block()`` returns: a cell's text, ``None`` for a position a span
+    covers (its origin in ``_spans``) or ``_FREE`` (becomes ``""``), so the usual rows need no
+    per-cell work at the end.
+    """
 
     def __init__(self) -> None:
-        self._text: dict[tuple[int, int], str] = {}
-        self._covered: dict[tuple[int, int], tuple[int, int]] = {}
+        self._grid: list[list[Optional[str] | _Free]] = []  # rows grow as cells and spans arrive
+        self._spans: dict[tuple[int, int], tuple[int, int]] = {}
+        self._n_rows = 0  # 1 + the last row and column holding a cell
+        self._n_cols = 0
+
+    def _row(self, row: int, width: int) -> list[Optional[str] | _Free]:
+        """Row ``row`` of the grid, at least ``width`` positions wide."""
+        grid = self._grid
+        while len(grid) <= row:
+            grid.append([])
+        slots = grid[row]
+        if len(slots) < width:
+            slots.extend([_FREE] * (width - len(slots)))
+        return slots
 
     def free_col(self, row: int, col: int = 0) -> int:
         """The first column at or after ``col`` in ``row`` that no cell occupies yet."""
-        while (row, col) in self._text or (row, col) in self._covered:
-            col += 1
+        if row < len(self._grid):
+            slots = self._grid[row]
+            while col < len(slots) and slots[col] is not _FREE:
+                col += 1
         return col
 
     def place(self, row: int, col: int, text: str, rowspan: int = 1, colspan: int = 1,
@@ -40,75 +71,138 @@ class GridBuilder:
 
         ``max_row`` (exclusive) clamps the row span, e.g. to the rows the table really has.
         """
-        col = self.free_col(row, col)
-        self._text[(row, col)] = text
-        if rowspan == 1 and colspan == 1:
-            return col + 1
-        rowspan = max(1, min(rowspan, MAX_SPAN))
-        colspan = max(1, min(colspan, MAX_SPAN))
-        if max_row is not None:
-            rowspan = max(1, min(rowspan, max_row - row))
-        for dr in range(rowspan):
-            for dc in range(colspan):
-                pos = (row + dr, col + dc)
-                if (dr or dc) and pos not in self._text and pos not in self._covered:
-                    self._covered[pos] = (row, col)
-        return col + colspan
+        spans = {0: (rowspan, colspan)} if rowspan != 1 or colspan != 1 else None
+        return self._fill(row, col, (text,), spans, max_row)
+
+    def add_row(self, row: int, texts: Sequence[str], spans: Optional[dict[int, tuple[int, int]]] = None,
+                max_row: Optional[int] = None) -> None:
+        """``place`` the cells ``texts`` in ``row``, left to right from column 0.
+
+        ``spans`` maps the index of a cell with a row or column span to its (rowspan, colspan).
+        """
+        self._fill(row, 0, texts, spans, max_row)
+
+    def _fill(self, row: int, col: int, texts: Sequence[str], spans: Optional[dict[int, tuple[int, int]]],
+              max_row: Optional[int]) -> int:
+        """Place ``texts`` in ``row`` from column ``col`` on; return the column after the last one."""
+        if not texts:
+            return col
+        slots = self._row(row, 0)
+        if _FREE not in slots and col <= len(slots):
+            # the usual row: every position is taken (earlier spans, if any, cover a prefix), so
+            # the cells go at its end; a cell's own span fills the positions it adds
+            if spans:
+                start = last = 0
+                for i in sorted(spans):
+                    slots.extend(texts[start : i + 1])
+                    last = len(slots) - 1
+                    self._cover_span(row, last, *spans[i], max_row)
+                    start = i + 1
+                if start < len(texts):
+                    slots.extend(texts[start:])
+                    last = len(slots) - 1
+            else:
+                slots.extend(texts)
+                last = len(slots) - 1
+            col = len(slots)
+        else:
+            last = col
+            for i, text in enumerate(texts):
+                n = len(slots)
+                while col < n and slots[col] is not _FREE:
+                    col += 1
+                if col < n:
+                    slots[col] = text
+                else:
+                    if col > n:
+                        slots.extend([_FREE] * (col - n))
+                    slots.append(text)
+                last = col
+                col += self._cover_span(row, col, *spans[i], max_row) if spans and i in spans else 1
+        if row >= self._n_rows:
+            self._n_rows = row + 1
+        if last >= self._n_cols:
+            self._n_cols = last + 1
+        return col
+
+    def _cover_span(self, row: int, col: int, rowspan: int, colspan: int, max_row: Optional[int]) -> int:
+        """Mark the positions the span of the cell at (row, col) covers; return its (clamped) colspan.
+
+        Spans are clamped to 1 .. ``MAX_SPAN`` and row spans to ``max_row`` (hot path: no min/max).
+        """
+        if rowspan > MAX_SPAN:
+            rowspan = MAX_SPAN
+        if max_row is not None and rowspan > max_row - row:
+            rowspan = max_row - row
+        if rowspan < 1:
+            rowspan = 1
+        colspan = MAX_SPAN if colspan > MAX_SPAN else 1 if colspan < 1 else colspan
+        origin = (row, col)
+        end = col + colspan
+        grid = self._grid
+        while len(grid) < row + rowspan:
+            grid.append([])
+        for r in range(row, row + rowspan):
+            slots = grid[r]
+            if len(slots) < end:
+                slots.extend([_FREE] * (end - len(slots)))
+            for c in range(col + 1 if r == row else col, end):
+                if slots[c] is _FREE:
+                    slots[c] = None
+                    self._spans[(r, c)] = origin
+        return colspan
 
     def cover(self, row: int, col: int, origin: tuple[int, int]) -> None:
         """Mark one position as covered by the cell at ``origin`` (DOCX vertical merges)."""
-        if (row, col) not in self._text:
-            self._covered[(row, col)] = origin
+        slots = self._row(row, col + 1)
+        if not isinstance(slots[col], str):
+            slots[col] = None
+            self._spans[(row, col)] = origin
 
     def origin(self, row: int, col: int) -> Optional[tuple[int, int]]:
         """The cell occupying (row, col): itself, the origin of a span over it, or None."""
-        if (row, col) in self._text:
+        if row < len(self._grid) and col < len(self._grid[row]) and isinstance(self._grid[row][col], str):
             return (row, col)
-        return self._covered.get((row, col))
+        return self._spans.get((row, col))
 
     def block(self, page: Optional[int] = None) -> RawBlock:
         """A rectangular table block.
 
         Rows and columns that only spans reach (an overlong colspan/rowspan) are not kept.
         """
-        n_rows = 1 + max((r for r, _ in self._text), default=-1)
-        n_cols = 1 + max((c for _, c in self._text), default=-1)
+        n_rows, n_cols = self._n_rows, self._n_cols
         rows: list[list[Optional[str]]] = []
-        spans: dict[tuple[int, int], tuple[int, int]] = {}
-        for r in range(n_rows):
-            row: list[Optional[str]] = []
-            for c in range(n_cols):
-                if (r, c) in self._text:
-                    row.append(self._text[(r, c)])
-                elif (r, c) in self._covered:
-                    row.append(None)
-                    spans[(r, c)] = self._covered[(r, c)]
-                else:
-                    row.append("")
-            rows.append(row)
+        for slots in self._grid[:n_rows]:
+            slots = slots[:n_cols]  # (a copy: the builder keeps its own rows)
+            if len(slots) < n_cols:
+                slots += [_FREE] * (n_cols - len(slots))
+            rows.append(slots if _FREE not in slots else ["" if s is _FREE else s for s in slots])  # type: ignore[misc]
+        spans = (
+            {pos: self._spans[pos] for pos in sorted(self._spans) if pos[0] < n_rows and pos[1] < n_cols}
+            if self._spans
+            else {}
+        )
         return RawBlock(kind="table", rows=rows, spans=spans, page=page)
 
 
 def looks_like_layout(rows: Sequence[Sequence[Optional[str]]]) -> bool:
     """True when a table is page layout rather than data.
 
-    Layout: fewer than two columns carry text (a frame, a column of prose lines), no row has two
-    filled cells, or most of the table's text sits in prose-sized cells (> ``PROSE_CELL_CHARS``).
+    Layout: no row has two filled cells (then fewer than two columns carry text either: a frame, a
+    column of prose lines), or most of the table's text sits in prose-sized cells
+    (> ``PROSE_CELL_CHARS``).
     """
-    filled_cols: set[int] = set()
-    multi_rows = 0
+    multi_row = False
     total = prose = 0
     for row in rows:
-        n_filled = 0
-        for c, cell in enumerate(row):
-            if cell and cell.strip():
-                n_filled += 1
-                filled_cols.add(c)
-                n = len(cell)
-                total += n
-                if n > PROSE_CELL_CHARS:
-                    prose += n
-        multi_rows += n_filled >= 2
-    if len(filled_cols) < 2 or multi_rows == 0:
-        return True
-    return prose > PROSE_SHARE * total
+        filled = list(filter(None, row))  # (no None, no "")
+        if any(map(str.isspace, filled)):
+            filled = [cell for cell in filled if not cell.isspace()]
+        lengths = list(map(len, filled))
+        if len(lengths) >= 2:
+            multi_row = True
+        row_total = sum(lengths)
+        total += row_total
+        if row_total > PROSE_CELL_CHARS:  # (else no cell of the row is prose-sized)
+            prose += sum([n for n in lengths if n > PROSE_CELL_CHARS])
+    return not multi_row or prose > PROSE_SHARE * total

@@ -23,6 +23,7 @@ rendered by a script); such a page yields little or no text.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -40,10 +41,13 @@ DECLARATION_BYTES = 4096
 #: a chrome element holding more than this share of the page's text is content after all
 CHROME_MAX_SHARE = 0.4
 
-_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:\-]+)", re.I)
+#: on the lower-cased head (bytes.lower keeps every offset): a case-sensitive pattern with a
+#: literal start is found much faster than a case-insensitive one
+_META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([a-z0-9_.:\-]+)")
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9_.:\-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_BAD_BYTES = bytes(b for b in range(0x80) if _BAD_CHARS.match(chr(b)))  # the same, as UTF-8 bytes
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WS = re.compile(r"\s+")
 _LEADING_INT = re.compile(r"\s*(\d+)")
@@ -58,6 +62,10 @@ _BLOCK_TAGS = frozenset(
 )
 #: structural table elements never dropped for their class/id (a header cell may be class="header")
 _TABLE_PARTS = frozenset("td th tr thead tbody tfoot caption colgroup col".split())
+_ROW_GROUPS = frozenset(("thead", "tbody", "tfoot"))
+_TAG = operator.attrgetter("tag")
+
+_CELL_TAGS = frozenset(("td", "th"))
 #: removed before anything else (their text is never content and must not count as page text)
 _NEVER_CONTENT = ("script", "style", "noscript", "template", "head")
 
@@ -83,8 +91,8 @@ def _chrome_rules() -> _ChromeRules:
 def declared_charset(data: bytes) -> Optional[str]:
     """The charset an HTML/XML document declares in its first bytes, if any."""
     head = data[:DECLARATION_BYTES]
-    m = _XML_ENCODING.match(head) or _META_CHARSET.search(head)
-    return m.group(1).decode("ascii") if m else None
+    m = _XML_ENCODING.match(head) or _META_CHARSET.search(head.lower())
+    return head[m.start(1) : m.end(1)].decode("ascii") if m else None
 
 
 _STRING = etree.XPath("string()", smart_strings=False)
@@ -97,6 +105,11 @@ def _text_of(el: etree._Element) -> str:
 
 def _collapse(s: str) -> str:
     return " ".join(s.split())
+
+
+def _visible_chars(s: str) -> int:
+    """Characters of ``s`` that are not whitespace."""
+    return sum(map(len, s.split()))
 
 
 def _int_attr(el: etree._Element, name: str) -> Optional[int]:
@@ -118,23 +131,64 @@ def _has_chrome_token(el: etree._Element, tokens: frozenset[str]) -> bool:
 
 
 def _is_hidden(el: etree._Element) -> bool:
+    if not el.keys():  # most elements have no attributes at all
+        return False
     style = el.get("style")
     return el.get("hidden") is not None or bool(style and _HIDDEN_STYLE.search(style))
 
 
-def _is_one_line(cell: etree._Element) -> bool:
+def _is_one_line(cell: etree._Element, chrome_tags: frozenset[str]) -> bool:
     """A cell whose text is one line: at most one block element, no <br>, nothing hidden or dropped."""
     blocks = 0
-    tags = _chrome_rules().tags
     for el in cell.iterdescendants():
         tag = el.tag
-        if tag == "br" or tag == "pre" or tag in tags or _is_hidden(el):
+        if tag == "br" or tag == "pre" or tag in chrome_tags or _is_hidden(el):
             return False
         if tag in _BLOCK_TAGS:
             blocks += 1
             if blocks > 1:
                 return False
     return True
+
+
+def _one_line_text(cell: etree._Element, chrome_tags: frozenset[str]) -> Optional[str]:
+    """The collapsed text of a one-line cell (see ``_is_one_line``), or None when it has more lines.
+
+    The usual cells (text only, or one element holding the text: ``<td><p>12</p></td>``) are
+    read from their nodes directly; others are checked element by element.
+    """
+    n = len(cell)
+    if n == 0:
+        text = cell.text
+        return _collapse(text) if text else ""
+    if n == 1:
+        child = cell[0]
+        if not len(child):
+            tag = child.tag
+            if tag == "br" or tag == "pre" or tag in chrome_tags or _is_hidden(child):
+                return None
+            return _collapse(f"{cell.text or ''}{child.text or ''}{child.tail or ''}")
+    return _collapse(_text_of(cell)) if _is_one_line(cell, chrome_tags) else None
+
+
+def _row_cells(tr: etree._Element) -> list[etree._Element]:
+    """The td/th children of a table row."""
+    cells = tr[:]
+    if not _CELL_TAGS.issuperset(map(_TAG, cells)):
+        cells = [c for c in cells if c.tag in _CELL_TAGS]
+    return cells
+
+
+def _table_rows(table: etree._Element) -> list[list[etree._Element]]:
+    """The cells (td/th) of each row of ``table``: its own rows and those of thead/tbody/tfoot."""
+    rows: list[list[etree._Element]] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            rows.append(_row_cells(child))
+        elif tag in _ROW_GROUPS:
+            rows.extend(_row_cells(tr) for tr in child if tr.tag == "tr")
+    return rows
 
 
 class _Walker:
@@ -152,7 +206,7 @@ class _Walker:
     # ----------------------------------------------------------------- text
     def _add(self, s: Optional[str]) -> None:
         if s:
-            self._buf.append(s if self._pre else _WS.sub(" ", s))
+            self._buf.append(s if self._pre else " " if s.isspace() else _WS.sub(" ", s))
 
     def _newline(self) -> None:
         if self._buf:
@@ -180,30 +234,41 @@ class _Walker:
         text = _text_of(el)
         if self.rules.keep is not None and self.rules.keep.search(text):
             return False
-        return len(_WS.sub("", text)) <= CHROME_MAX_SHARE * self.page_chars
+        return _visible_chars(text) <= CHROME_MAX_SHARE * self.page_chars
 
     def _data_table(self, table: etree._Element) -> Optional[RawBlock]:
         """The table as a grid block, or None when it is page layout."""
-        if table.find(".//table") is not None:
+        if next(table.iterdescendants("table"), None) is not None:
             return None
-        rows = table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr")
+        rows = _table_rows(table)
         grid = GridBuilder()
         n_rows = len(rows)
-        for r, tr in enumerate(rows):
-            col = 0
-            for cell in tr.xpath("./td | ./th"):
-                rowspan = _int_attr(cell, "rowspan")
-                rowspan = n_rows - r if rowspan == 0 else (rowspan or 1)
-                colspan = _int_attr(cell, "colspan") or 1
-                col = grid.place(r, col, self._cell_text(cell), rowspan, colspan, max_row=n_rows)
+        for r, cells in enumerate(rows):
+            texts: list[str] = []
+            spans: dict[int, tuple[int, int]] = {}
+            for cell in cells:
+                if len(cell):
+                    text = self._cell_text(cell)
+                else:  # text only (the usual cell): _collapse inlined
+                    text = cell.text
+                    text = " ".join(text.split()) if text else ""
+                if cell.keys():  # rowspan / colspan are the only attributes that matter here
+                    rowspan = _int_attr(cell, "rowspan")
+                    rowspan = n_rows - r if rowspan == 0 else (rowspan or 1)
+                    colspan = _int_attr(cell, "colspan") or 1
+                    if rowspan != 1 or colspan != 1:
+                        spans[len(texts)] = (rowspan, colspan)
+                texts.append(text)
+            grid.add_row(r, texts, spans, max_row=n_rows)
         block = grid.block()
         if not block.rows or looks_like_layout(block.rows):
             return None
         return block
 
     def _cell_text(self, cell: etree._Element) -> str:
-        if _is_one_line(cell):
-            return _collapse(_text_of(cell))
+        text = _one_line_text(cell, self.rules.tags)
+        if text is not None:
+            return text
         sub = _Walker(self.rules, self.page_chars, tables=False)
         sub.walk(cell)
         return "\n".join(sub.lines)
@@ -245,7 +310,9 @@ class _Walker:
 
 
 def _parse(text: str, path: str) -> etree._Element:
-    text = _BAD_CHARS.sub("", _XML_DECL.sub("", text, count=1))
+    text = _XML_DECL.sub("", text, count=1)
+    if _has_bad_chars(text):
+        text = _BAD_CHARS.sub("", text)
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
         root = etree.fromstring(text, parser)
@@ -254,6 +321,13 @@ def _parse(text: str, path: str) -> etree._Element:
     if root is None:
         raise EmptyInput(f"{path}: empty HTML page (no markup or text)")
     return root
+
+
+def _has_bad_chars(text: str) -> bool:
+    """Does ``text`` hold control characters libxml2 rejects? (Tested on the UTF-8 bytes, where each
+    is one byte that no other character's encoding contains: much faster than a regex search.)"""
+    raw = text.encode("utf-8", "surrogatepass")
+    return len(raw.translate(None, _BAD_BYTES)) != len(raw)
 
 
 def _title(root: etree._Element) -> Optional[str]:
@@ -270,7 +344,7 @@ def load_html(data: bytes, path: str, sha: str) -> RawDocument:
     root = _parse(text, path)
     title = _title(root)
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
-    page_chars = len(_WS.sub("", _text_of(root)))
+    page_chars = _visible_chars(_text_of(root))
     walker = _Walker(_chrome_rules(), page_chars, tables=True)
     walker.walk(root)
     walker.flush_text()

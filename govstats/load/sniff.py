@@ -51,6 +51,8 @@ _ZIP_KINDS: tuple[tuple[str, str], ...] = (
     ("content.xml", "an OpenDocument file (.odt/.ods); convert it to .docx or .pdf"),
 )
 
+#: bytes that occur in text (printable ASCII, tab/newline/FF/ESC, all high bytes)
+_TEXT_BYTES = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)) + b"\t\n\r\x0c\x1b"
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # also the start of the UTF-32 LE BOM
 _WORD_EXTENSIONS = (".docx", ".doc", ".docm", ".wps", ".dotx")
@@ -87,7 +89,7 @@ def _control_ratio(sample: bytes) -> float:
     """Share of bytes that never occur in text (C0 controls other than tab/newline/FF/ESC, DEL)."""
     if not sample:
         return 0.0
-    ctrl = sample.translate(None, delete=bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)) + b"\t\n\r\x0c\x1b")
+    ctrl = sample.translate(None, delete=_TEXT_BYTES)
     return len(ctrl) / len(sample)
 
 
@@ -119,7 +121,7 @@ def sniff_kind(data: bytes, name: str = "") -> str:
     utf16 = head.startswith(_UTF16_BOMS) or (
         (enc16 := utf16_without_bom(head)) is not None and plausibility(head, enc16) >= 0.5
     )
-    if not utf16 and (head.count(0) > max(2, len(head) // 1000) or _control_ratio(head) > 0.05):
+    if not utf16 and ((0 in head and head.count(0) > max(2, len(head) // 1000)) or _control_ratio(head) > 0.05):
         raise _binary_error(name)
     text, enc, _ = decode(head, mojibake=False)
     # replacement characters the decoding made (not those already in valid UTF-8 text)
