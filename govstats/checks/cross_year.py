@@ -19,6 +19,7 @@ Checks warn; they never alter a value.
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Optional
 
@@ -50,6 +51,7 @@ INDICATORS = frozenset(
 Values = dict[tuple[str, str], float]  # (indicator, applicant) -> value of one report
 
 
+@functools.lru_cache(maxsize=4096)
 def _fmt(v: Optional[float]) -> str:
     if v is None:
         return "NA"
@@ -61,10 +63,10 @@ class _Pair:
 
     def __init__(self, prev: dict, cur: dict, pv: Values, cv: Values) -> None:
         self.prev, self.cur, self.pv, self.cv = prev, cur, pv, cv
+        self._where = {side: f"{r['source_path']} ({int(r['year'])})" for side, r in (("prev", prev), ("cur", cur))}
 
     def where(self, side: str) -> str:
-        r = self.prev if side == "prev" else self.cur
-        return f"{r['source_path']} ({int(r['year'])})"
+        return self._where[side]
 
     def row(self, check: Check) -> dict:
         return {**vars(check), "report_id": self.cur["report_id"], "other_report_id": self.prev["report_id"]}
