@@ -271,13 +271,59 @@ def test_empty_and_tableless_documents():
     assert _extract("二、主动公开政府信息情况\n规章\n0\n0\n")[1] == []
 
 
+@pytest.mark.parametrize(
+    "pattern, firsts",
+    [
+        ("(?:通过)?网上申请", "通网"),
+        ("(?:结果)?(?:被)?维持(?:原决定)?", "结被维"),
+        ("(?:收到|受理|(?:新)?收悉)(?:了)?申请", "收受新"),
+        ("[“\"]网站|官网", "“\"官"),
+        ("(?!后)复议|^诉讼", "复诉"),
+        ("了{0,2}答复", "了答"),
+        ("了{1,2}答复", "了"),
+        ("[a-c]类|\\.x", "abc."),
+        ("(?P<f0>政务)?微博", "政微"),
+    ],
+)
+def test_first_characters_of_a_trigger(pattern, firsts):
+    from govstats.extract.narrative import _first_chars
+
+    assert _first_chars(pattern) == frozenset(firsts)
+    m = re.compile(pattern).search("前文" + pattern.replace("(?:", "").replace(")?", "") + "后文")
+    assert m is None or m.group(0)[0] in _first_chars(pattern)
+
+
 def test_vocabulary_rows_are_checked_when_loaded():
     from govstats.extract.narrative import _expand, _first_chars
 
-    assert _first_chars("(?:通过)?网上申请") == frozenset("通网")
-    with pytest.raises(ValueError):
-        _first_chars("(?:网上)?")  # a trigger that can match nothing
-    with pytest.raises(ValueError):
-        _first_chars("[^0-9]申请")  # a trigger must start with known characters
+    for pattern in ("(?:网上)?", "(?!后)|(?:了)*"):  # a trigger that can match nothing
+        with pytest.raises(ValueError, match="empty text"):
+            _first_chars(pattern)
+    # a trigger must start with characters known in advance
+    for pattern in ("[^0-9]申请", ".申请", "\\d件", "(?i:网上)", _expand("{F4}申请", {})):
+        with pytest.raises(ValueError, match="must not start"):
+            _first_chars(pattern)
     with pytest.raises(ValueError):
         _expand("{XY3}申请", {})
+
+
+def test_every_trigger_starts_with_one_of_its_first_characters():
+    """Wherever a trigger of phrases.csv matches in the seed reports, it starts with a character the
+    dispatch tries it on (else the scan would miss it)."""
+    from govstats import codebook
+    from govstats.extract.narrative import _expand, _first_chars
+
+    stops = {r["targets"]: r["pattern"] for r in codebook.read_csv("narrative_blockers.csv") if r["scope"] == "filler"}
+    patterns = {_expand(r["pattern"], stops) for r in codebook.read_csv("phrases.csv") if r["kind"] in ("value", "context")}
+    seeds = sorted((Path(__file__).parents[1] / "data" / "raw").glob("*.txt"))
+    text = "\n".join(re.sub(r"[ \t\u3000]+", "", p.read_text(encoding="utf-8")) for p in seeds)
+    matched = 0
+    for pattern in patterns:
+        firsts = _first_chars(pattern)
+        rx = re.compile(pattern)
+        for p in range(len(text)):
+            m = rx.match(text, p)
+            if m is not None and m.end() > p:
+                matched += 1
+                assert text[p] in firsts, (pattern, text[p : m.end()])
+    assert matched > 200

@@ -33,12 +33,6 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
-
-try:  # CPython's regex parser, to know the first characters of each trigger
-    from re import _constants as _C, _parser as _re_parser
-except ImportError:  # Python 3.10
-    import sre_constants as _C  # type: ignore[no-redef]
-    import sre_parse as _re_parser  # type: ignore[no-redef]
 from typing import Optional
 
 from .. import codebook
@@ -250,46 +244,148 @@ def _lexicon() -> _Lexicon:
     )
 
 
+# --------------------------------------------------------------------------- first characters
+# The dispatch needs the characters each trigger can start with. Triggers start with literal
+# characters, groups (``(?:收到|受理)``), character classes (``[“"]``) and optional parts (``?``,
+# ``*``, ``{0,n}``), so this reads just that much of a pattern; lookarounds and anchors at the start
+# are skipped (they match no character). Whatever else a trigger starts with is refused, since the
+# characters it can start with would not all be known: a negated class, ``.``, ``\d``, a filler macro.
+_QUANTIFIER = re.compile(r"[?*+]|\{(\d*)(?:,\d*)?\}")
+
+
 def _first_chars(pattern: str) -> frozenset[str]:
-    """The characters a match of ``pattern`` can start with (from the parsed regex)."""
-    chars, nullable = _firsts(_re_parser.parse(pattern).data)
+    """The characters a match of ``pattern`` (a phrases.csv trigger, macros expanded) can start with."""
+    chars, nullable = _alternation_firsts(pattern)
     if nullable:
         raise ValueError(f"phrases.csv: pattern {pattern!r} can match the empty text")
     return frozenset(chars)
 
 
-def _firsts(items: list) -> tuple[set[str], bool]:
-    """(first characters, can be empty) of a parsed regex sequence."""
+def _alternation_firsts(p: str) -> tuple[set[str], bool]:
+    """(first characters, can match the empty text) of ``a|b|…``."""
     out: set[str] = set()
-    for op, av in items:
-        if op is _C.LITERAL:
-            out.add(chr(av))
-            return out, False
-        if op is _C.IN:
-            for o, a in av:
-                if o is _C.LITERAL:
-                    out.add(chr(a))
-                elif o is _C.RANGE and a[1] - a[0] < 256:
-                    out.update(chr(c) for c in range(a[0], a[1] + 1))
-                else:
-                    raise ValueError("phrases.csv: a trigger must not start with a negated or open character class")
-            return out, False
-        if op is _C.SUBPATTERN:
-            sub, empty = _firsts(av[-1].data)
-        elif op is _C.BRANCH:
-            parts = [_firsts(alt.data) for alt in av[1]]
-            sub, empty = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
-        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
-            sub, empty = _firsts(av[2].data)
-            empty = empty or av[0] == 0
-        elif op in (_C.ASSERT, _C.ASSERT_NOT, _C.AT):
-            continue
-        else:
-            raise ValueError(f"phrases.csv: unsupported start of a trigger ({op})")
-        out |= sub
+    nullable = False
+    for alternative in _split_top(p, "|"):
+        chars, empty = _sequence_firsts(alternative)
+        out |= chars
+        nullable = nullable or empty
+    return out, nullable
+
+
+def _sequence_firsts(p: str) -> tuple[set[str], bool]:
+    """(first characters, can match the empty text) of a sequence of atoms, each maybe quantified."""
+    out: set[str] = set()
+    i = 0
+    while i < len(p):
+        end = _atom_end(p, i)
+        chars, empty = _atom_firsts(p[i:end])
+        q = _QUANTIFIER.match(p, end)
+        if q is not None:
+            empty = empty or q.group(0) in ("?", "*") or (q.group(1) is not None and int(q.group(1) or 0) == 0)
+            end = q.end()
+            if end < len(p) and p[end] in "?+":  # lazy / possessive
+                end += 1
+        out |= chars
         if not empty:
             return out, False
+        i = end
     return out, True
+
+
+def _atom_firsts(atom: str) -> tuple[set[str], bool]:
+    """(first characters, can match the empty text) of one atom: a group, a class, an escape, a character."""
+    if atom.startswith(("(?=", "(?!", "(?<=", "(?<!")) or atom in ("^", "$"):
+        return set(), True  # matches no character
+    if atom.startswith("(?:"):
+        return _alternation_firsts(atom[3:-1])
+    if atom.startswith("(?P<"):
+        return _alternation_firsts(atom[atom.index(">") + 1 : -1])
+    if atom.startswith("(") and not atom.startswith("(?"):
+        return _alternation_firsts(atom[1:-1])
+    if atom.startswith("[") and not atom.startswith("[^"):
+        return _class_chars(atom[1:-1]), False
+    if len(atom) == 1 and atom not in ".()[]":
+        return {atom}, False
+    if len(atom) == 2 and atom[0] == "\\" and not atom[1].isalnum():
+        return {atom[1]}, False
+    raise ValueError(f"phrases.csv: a trigger must not start with {atom!r} (its first characters would be unknown)")
+
+
+def _class_chars(members: str) -> set[str]:
+    """The characters of a (not negated) character class ``[…]``: literals, escaped literals, ranges."""
+    chars: list[str] = []
+    i = 0
+    while i < len(members):
+        c = members[i]
+        if c == "\\":
+            if i + 1 >= len(members) or members[i + 1].isalnum():
+                raise ValueError(f"phrases.csv: a trigger must not start with the class [{members}]")
+            c, i = members[i + 1], i + 1
+        if i + 2 < len(members) and members[i + 1] == "-":  # a range c-d
+            hi, i = members[i + 2], i + 3
+            if hi == "\\":
+                if i >= len(members) or members[i].isalnum():
+                    raise ValueError(f"phrases.csv: a trigger must not start with the class [{members}]")
+                hi, i = members[i], i + 1
+            if not 0 <= ord(hi) - ord(c) < 256:
+                raise ValueError(f"phrases.csv: a trigger must not start with the open class [{members}]")
+            chars.extend(map(chr, range(ord(c), ord(hi) + 1)))
+            continue
+        chars.append(c)
+        i += 1
+    return set(chars)
+
+
+def _atom_end(p: str, i: int) -> int:
+    """Index after the atom starting at ``p[i]`` (quantifiers not included)."""
+    c = p[i]
+    if c == "\\":
+        return i + 2
+    if c == "[":
+        return _class_end(p, i)
+    if c == "(":
+        depth = 0
+        while i < len(p):
+            if p[i] == "\\":
+                i += 2
+                continue
+            if p[i] == "[":
+                i = _class_end(p, i)
+                continue
+            depth += {"(": 1, ")": -1}.get(p[i], 0)
+            i += 1
+            if depth == 0:
+                return i
+        raise ValueError(f"phrases.csv: unbalanced parenthesis in {p!r}")
+    return i + 1
+
+
+def _class_end(p: str, i: int) -> int:
+    """Index after the ``]`` closing the class that opens at ``p[i]``."""
+    j = i + 1
+    if p.startswith("^", j):
+        j += 1
+    if p.startswith("]", j):  # a literal ] first in the class
+        j += 1
+    while j < len(p) and p[j] != "]":
+        j += 2 if p[j] == "\\" else 1
+    if j >= len(p):
+        raise ValueError(f"phrases.csv: unclosed character class in {p!r}")
+    return j + 1
+
+
+def _split_top(p: str, sep: str) -> list[str]:
+    """``p`` split at the ``sep`` characters outside groups, classes and escapes."""
+    parts: list[str] = []
+    start = i = 0
+    while i < len(p):
+        if p[i] == sep:
+            parts.append(p[start:i])
+            start = i = i + 1
+        else:
+            i = _atom_end(p, i)
+    parts.append(p[start:])
+    return parts
 
 
 def _dispatch(branches: list[tuple[int, int, str, str, frozenset[str]]]) -> _Dispatch:
