@@ -278,11 +278,16 @@ def _legacy_rows(sel: pa.Table, pos: np.ndarray, legacy_row: np.ndarray, legacy_
                  pa.array(np.tile(["+".join(r.parts) or None for r in rules], m), pa.string()))
 
 
-def harmonize_table(selected: pa.Table, reports: pa.Table, ordered: bool = True) -> pa.Table:
-    """Harmonized rows (``HARMONIZED`` columns) of ``reports`` (normally the primary reports; columns
-    ``REPORT_COLUMNS``) from ``selected``, their values reduced by ``select_table`` (report_id,
-    indicator, applicant, value, approximate). Sorted by agency_key, year, indicator, applicant,
-    unless ``ordered`` is False (the build's batches: the order of rows is no part of the dataset)."""
+#: a harmonized row without its report's columns (``harmonized_rows``; ``with_reports`` adds them)
+ROW_SCHEMA = pa.schema([(c, HARMONIZED.arrow.field(c).type) for c in
+                        ("report_id", "indicator", "applicant", "value", "count", "unit", "rule", "quality",
+                         "comparable", "approximate", "parts")])
+
+
+def harmonized_rows(selected: pa.Table, reports: pa.Table) -> pa.Table:
+    """The harmonized rows (``ROW_SCHEMA``) of ``reports`` (columns report_id, edition, year) from
+    ``selected``, their values reduced by ``select_table`` (report_id, indicator, applicant, value,
+    approximate), in no particular order."""
     legacy = legacy_era(reports["edition"], reports["year"]).to_numpy(zero_copy_only=False)
     at = pc.index_in(selected["report_id"], value_set=reports["report_id"])
     known = pc.is_valid(at)
@@ -293,22 +298,41 @@ def harmonize_table(selected: pa.Table, reports: pa.Table, ordered: bool = True)
         _modern_rows(sel, pos, legacy_row),
         _legacy_rows(sel, pos, legacy_row, np.flatnonzero(legacy), reports.num_rows),
     ])
-    if ordered:
-        rows = rows.take(_harmonized_order(rows, reports))
-    rep = reports.take(rows["report_pos"])
     unit = indicator_units(rows["indicator"])
-    comparable = pc.and_(pc.is_in(rows["quality"], value_set=pa.array(sorted(COMPARABLE_QUALITIES))),
-                         pc.invert(rows["approximate"]))
-    computed = {"count": counts(rows["value"], unit), "unit": unit, "comparable": comparable}
-    columns = [computed[c] if c in computed else rows[c] if c in rows.column_names else rep[c] for c in COLUMNS]
-    return pa.Table.from_arrays(columns, schema=HARMONIZED.arrow)
+    computed = {
+        "report_id": reports["report_id"].take(rows["report_pos"]), "count": counts(rows["value"], unit), "unit": unit,
+        "comparable": pc.and_(pc.is_in(rows["quality"], value_set=pa.array(sorted(COMPARABLE_QUALITIES))),
+                              pc.invert(rows["approximate"])),
+    }
+    return pa.Table.from_arrays([computed[c] if c in computed else rows[c] for c in ROW_SCHEMA.names], schema=ROW_SCHEMA)
 
 
-def _harmonized_order(rows: pa.Table, reports: pa.Table) -> np.ndarray:
-    """The order of harmonized rows: by agency_key, year, indicator, applicant (stable)."""
+def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True) -> pa.Table:
+    """``HARMONIZED`` rows: ``rows`` (``ROW_SCHEMA``) of the ``reports`` given (their other rows are
+    dropped) with those reports' ``REPORT_COLUMNS``; sorted by agency_key, year, indicator,
+    applicant unless ``ordered`` is False (the order of rows is no part of the dataset)."""
+    at = pc.index_in(rows["report_id"], value_set=reports["report_id"])
+    known = pc.is_valid(at)
+    if not pc.all(known).as_py():
+        rows, at = rows.filter(known), at.filter(known)
+    if ordered:
+        order = _harmonized_order(rows, at.to_numpy(zero_copy_only=False).astype(np.int64), reports)
+        rows, at = rows.take(order), pc.take(at, pa.array(order))
+    return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else reports[c].take(at) for c in COLUMNS],
+                                schema=HARMONIZED.arrow)
+
+
+def harmonize_table(selected: pa.Table, reports: pa.Table, ordered: bool = True) -> pa.Table:
+    """Harmonized rows (``HARMONIZED`` columns) of ``reports`` (normally the primary reports; columns
+    ``REPORT_COLUMNS``) from ``selected`` (see ``harmonized_rows``), sorted unless ``ordered`` is False."""
+    return with_reports(harmonized_rows(selected, reports), reports, ordered)
+
+
+def _harmonized_order(rows: pa.Table, at: np.ndarray, reports: pa.Table) -> np.ndarray:
+    """The order of harmonized rows (of the reports at positions ``at``): by agency_key, year,
+    indicator, applicant (stable)."""
     agency, year = _ordinal(reports["agency_key"]), _ordinal(reports["year"])
     report_rank = agency * (int(year.max(initial=0)) + 1) + year
-    at = rows["report_pos"].to_numpy()
     return np.lexsort((_ordinal(rows["applicant"]), _ordinal(rows["indicator"]), report_rank[at]))
 
 
@@ -358,6 +382,6 @@ def by_lineage(harmonized: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-__all__ = ["COLUMNS", "QUALITIES", "Rule", "by_lineage", "counts", "crosswalk", "era", "harmonize", "harmonize_table",
-           "indicator_units", "legacy_era", "read_indicators", "select_table",
-           "primary_reports", "select_values", "targets"]
+__all__ = ["COLUMNS", "QUALITIES", "ROW_SCHEMA", "Rule", "by_lineage", "counts", "crosswalk", "era", "harmonize",
+           "harmonize_table", "harmonized_rows", "indicator_units", "legacy_era", "primary_reports", "read_indicators",
+           "select_table", "select_values", "targets", "with_reports"]

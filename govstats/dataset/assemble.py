@@ -2,27 +2,27 @@
 
 Every batch of parse results (a cache part as it is written, or the live rows of an earlier part)
 goes straight to the outputs (``Assembler.add``): its values and checks get the report context
-columns and are appended to ``values.parquet`` / ``checks.parquet``; its reports are harmonized into
-``harmonized.parquet`` as if each were the primary report of its agency-year; the few values
-cross-year checks read are kept aside, and so are the values of the reports a correction names.
+columns and are appended to ``values.parquet`` / ``checks.parquet``; its reports are harmonized
+(``govstats.harmonize.harmonized_rows``) and the rows spilled to a temp Arrow stream in OUT, since
+which report represents an agency-year is known only at the end; the few values cross-year checks
+read are kept aside, and so are the values of the reports a correction names.
 
-At the end (``Assembler.finish``) the primary reports are known: harmonized rows of reports that
-are not primary are dropped (a rewrite of harmonized.parquet, only when some were written); the
-reports a correction names get their correction rows, harmonized rows and cross-year values; the
-cross-year checks are appended to checks.parquet; ``reports.parquet`` and ``manifest.parquet`` (one
-row per report / input, small) are written whole. Everything is written to temp files of a
+At the end (``Assembler.finish``) the primary reports are known: the spilled rows of the primary
+reports get their report columns and make ``harmonized.parquet`` (in a thread, beside the rest);
+the reports a correction names get their correction rows, harmonized rows and cross-year values;
+the cross-year checks are appended to checks.parquet; ``reports.parquet`` and ``manifest.parquet``
+(one row per report / input, small) are written whole. Everything is written to temp files of a
 ``Staged`` group; the caller commits it. All of it is Arrow except the small per-report tables
 (primary reports, corrections, cross-year pairs), which are pandas.
 """
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from .. import harmonize as hz
 from ..checks import cross_year
 from . import corrections as corr
-from .files import Staged
+from .files import Staged, temp_for
 from .inputs import InputFile
 from .worker import ChunkResult
 from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, PART_VALUES, REPORTS, VALUES, TableSchema, to_frame
@@ -71,20 +71,31 @@ class _Writer:
         self.writer.close()
 
 
-def _drop_reports(path: Path, report_ids: Iterable[str], schema: TableSchema) -> None:
-    """Rewrite the Parquet file ``path`` without the rows of ``report_ids``, row group by row group
-    (the next group is read in a thread while the current one is written)."""
-    drop = pa.array(sorted(report_ids), pa.string())
-    tmp = path.with_name(path.name + ".rewrite")
-    with pq.ParquetFile(path) as source, pq.ParquetWriter(tmp, schema.arrow, compression="zstd") as out, \
-            ThreadPoolExecutor(1) as reader:
-        ahead = reader.submit(source.read_row_group, 0) if source.num_row_groups else None
-        for i in range(source.num_row_groups):
-            group = ahead.result()
-            if i + 1 < source.num_row_groups:
-                ahead = reader.submit(source.read_row_group, i + 1)
-            out.write_table(group.filter(pc.invert(pc.is_in(group["report_id"], value_set=drop))))
-    os.replace(tmp, path)
+class _Spill:
+    """Harmonized rows of this build's reports (``harmonize.ROW_SCHEMA``), in a temp Arrow stream
+    in OUT (lz4: a few bytes per row), read back once at the end."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = temp_for(folder / "harmonized.spill")
+        self.sink = pa.OSFile(str(self.path), "wb")
+        self.writer = pa.ipc.new_stream(self.sink, hz.ROW_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4"))
+
+    def write(self, rows: pa.Table) -> None:
+        self.writer.write_table(rows)
+
+    def close(self) -> None:
+        if not self.sink.closed:
+            self.writer.close()
+            self.sink.close()
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        self.close()
+        with pa.memory_map(str(self.path)) as source:
+            yield from pa.ipc.open_stream(source)
+
+    def remove(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
 
 
 def _with_context(part: pa.Table, ctx: pa.Table, schema: TableSchema, **constants: str) -> pa.Table:
@@ -154,10 +165,10 @@ class Assembler:
         self.values = _Writer(staged, "values", VALUES)
         self.checks = _Writer(staged, "checks", CHECKS)
         self.harmonized = _Writer(staged, "harmonized", HARMONIZED)
+        self.spill = _Spill(staged.folder)
         self.parsed: list[pa.Table] = []
         self.cross: list[pa.Table] = []  # selected values cross-year checks read
         self.named_values: list[pa.Table] = []  # values of the reports a correction names, corrected at the end
-        self.harmonized_ids: set[str] = set()
         self.n_failed = 0
         self.seconds = 0.0
 
@@ -178,8 +189,7 @@ class Assembler:
         wanted = pc.and_(pc.is_in(selected["indicator"], value_set=self.cross_year), pc.is_valid(selected["value"]))
         self.cross.append(selected.filter(wanted).select(_KEEP))
         reports = ctx.filter(pc.and_(pc.is_valid(ctx["agency_key"]), pc.is_valid(ctx["year"])))
-        self.harmonized.write(hz.harmonize_table(selected, reports, ordered=False))
-        self.harmonized_ids.update(reports["report_id"].to_pylist())
+        self.spill.write(hz.harmonized_rows(selected, reports))
 
     def add(self, batch: ChunkResult) -> None:
         """Assemble one batch of parse results (the three tables of a cache part)."""
@@ -224,6 +234,12 @@ class Assembler:
         self.n_failed += _failed(checks)
         self.checks.write(checks)
 
+    def _harmonized(self, primary: pa.Table) -> None:
+        """harmonized.parquet: the spilled rows of the ``primary`` reports (CONTEXT rows)."""
+        for batch in self.spill.batches():
+            self.harmonized.write(hz.with_reports(pa.Table.from_batches([batch]), primary, ordered=False))
+        self.harmonized.close()
+
     def finish(self, cached: set[str], uncached: dict[str, dict]) -> Assembled:
         """Complete the five tables (staged). ``cached``: sha256s whose results came from an earlier
         build; ``uncached``: parsed rows kept out of the cache (worker crashes, retried next time)."""
@@ -235,25 +251,24 @@ class Assembler:
         try:
             with ThreadPoolExecutor(1) as background:
                 self._corrections(resolved, ctx)
-                self.harmonized.close()
-                not_primary = self.harmonized_ids - set(reports.loc[reports["primary"], "report_id"])
-                # dropped in a thread (Arrow reads and writes without the GIL) while the rest goes on
-                dropped = background.submit(_drop_reports, self.harmonized.path, not_primary, HARMONIZED) \
-                    if not_primary else None
+                primary = ctx.filter(pa.array(reports["primary"].to_numpy(dtype=bool)))
+                # written in a thread (Arrow works without the GIL) while the rest goes on
+                harmonized = background.submit(self._harmonized, primary)
                 self._cross_year(reports, ctx)
                 manifest = _manifest(self.files, parsed, cached)
                 pq.write_table(REPORTS.from_frame(reports), self.staged.temp("reports.parquet"), compression="zstd")
                 pq.write_table(MANIFEST.from_frame(manifest), self.staged.temp("manifest.parquet"), compression="zstd")
-                if dropped is not None:
-                    dropped.result()
+                harmonized.result()
         finally:
             self.close()
         return Assembled(Counter(manifest["status"]), self.values.rows, self.n_failed, warnings, self.seconds)
 
     def close(self) -> None:
-        """Close the writers (done by ``finish``; on an error, before the staged files are discarded)."""
+        """Close the writers and remove the spill (done by ``finish``; on an error, before the
+        staged files are discarded)."""
         for w in (self.values, self.checks, self.harmonized):
             w.close()
+        self.spill.remove()
 
     def __enter__(self) -> "Assembler":
         return self
