@@ -170,6 +170,13 @@ def _candidates(name: str, year: Optional[int]) -> list[Division]:
     return valid or rows
 
 
+def is_ambiguous(chain: list[str], year: Optional[int] = None) -> bool:
+    """Does the chain alone leave several divisions possible (朝阳区: 北京市 or 长春市)?"""
+    cands = _candidates(chain[-1], year)
+    inner = [d for d in cands if d.city in chain or d.province in chain] or cands
+    return len({(d.level, d.id) for d in inner}) > 1
+
+
 def resolve(chain: Iterable[str], year: Optional[int] = None, context: Iterable[str] = ()) -> Region:
     """Resolve a chain of region names (outermost first) to province / city / county.
 

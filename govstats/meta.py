@@ -326,13 +326,16 @@ _NATIONAL = re.compile(r"^(?:国务院|国家|中华人民共和国|中国)")
 
 def find_region(agency: Optional[str], doc: Document, year: Optional[int]) -> tuple[gazetteer.Region, Optional[str]]:
     """(region, level) for the agency."""
-    mentions = [n for _, _, n in gazetteer.find_names(doc.text[:30000])]
     chain = gazetteer.region_chain(agency) if agency else []
     level: Optional[str] = None
     if agency and not chain and _NATIONAL.match(agency):
         return gazetteer.Region(), "national"
+    mentions: list[str] = []
+    if not chain or gazetteer.is_ambiguous(chain, year):
+        # the region names the document cites: the region itself when the agency name carries
+        # none ("市市场监管局"), else the context that tells 朝阳区 of 北京市 from 朝阳区 of 长春市
+        mentions = [n for _, _, n in gazetteer.find_names(doc.text[:30000])]
     if not chain:
-        # the agency name carries no region ("市市场监管局"): the document's most cited region
         common = Counter(mentions).most_common(3)
         chain = [common[0][0]] if common else []
     region = gazetteer.resolve(chain, year, context=mentions)

@@ -58,3 +58,9 @@ def test_a_name_in_use_keeps_its_own_parents_even_when_ids_are_shared_by_merged_
     # 南市区 (保定, abolished 2015) shares its stable id with 高碑店市 in the source data
     r = gazetteer.resolve(["高碑店市"], 2013)
     assert (r.province, r.city, r.county) == ("河北省", "保定市", "高碑店市")
+
+
+def test_is_ambiguous():
+    assert gazetteer.is_ambiguous(["朝阳区"], 2020)
+    assert not gazetteer.is_ambiguous(["长春市", "朝阳区"], 2020)
+    assert not gazetteer.is_ambiguous(["缙云县"], 2017)

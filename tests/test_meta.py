@@ -150,3 +150,9 @@ def test_fictional_demo_places_resolve_and_keys_never_collide():
 def test_title_wrapped_after_the_year():
     m = meta_of("双江拉祜族佤族布朗族傣族自治县应急管理局 2024\n年政府信息公开工作年度报告\n" + BODY.format(year=2024))
     assert (m.agency, m.year, m.city) == ("双江拉祜族佤族布朗族傣族自治县应急管理局", 2024, "临沧市")
+
+
+def test_ambiguous_county_name_resolved_by_the_regions_the_document_cites():
+    m = meta_of("朝阳区人民政府2020年政府信息公开工作年度报告\n一、总体情况\n2020年,我区在北京市委、北京市政府领导下,"
+                "全年共收到政府信息公开申请30件。")
+    assert (m.province, m.city, m.county) == ("北京市", "北京市", "朝阳区")
