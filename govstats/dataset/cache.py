@@ -116,7 +116,7 @@ class Cache:
         part = self._new_part()
         for kind, table in (("values", result.values), ("checks", result.checks), ("parsed", result.parsed)):
             with atomic_path(self.path(part, kind), fsync=False) as tmp:
-                pq.write_table(table, tmp, compression="zstd")
+                pq.write_table(table, tmp, compression="zstd", write_statistics=False)  # read whole, never pruned
         for sha in result.parsed.column("sha256").to_pylist():
             self.index[sha] = part
         self.sizes[part] = result.parsed.num_rows
