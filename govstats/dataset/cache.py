@@ -10,7 +10,8 @@ is missing. When a sha256 is in several parts, the newest part wins.
 The parser version (``govstats.dataset.version``) hashes the govstats version, the package's source
 files and every codebook / data CSV: any change to the parser or its data invalidates the cache (old
 versions are removed after the next successful build). ``compact`` rewrites the live rows into few
-parts when parts pile up or hold many results of inputs that are gone.
+parts when small parts (left by builds that parse a few new inputs) pile up or when parts hold many
+results of inputs that are gone.
 """
 from __future__ import annotations
 
