@@ -35,8 +35,8 @@ from ..checks import cross_year
 from . import corrections as corr
 from .files import Staged, temp_for
 from .inputs import InputFile
-from .worker import ChunkResult
 from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, PART_VALUES, REPORTS, VALUES, TableSchema, to_frame
+from .worker import ChunkResult
 
 PARSED_OK = ("ok", "warning")
 _OUTCOME = ["status", "error", "seconds", "n_values", "n_warnings", "parser_version"]  # manifest columns from parsing
@@ -57,7 +57,6 @@ class _Writer:
     """A Parquet writer onto a staged temp file, fed with Arrow tables of its schema."""
 
     def __init__(self, staged: Staged, name: str, schema: TableSchema) -> None:
-        self.schema = schema
         self.path = staged.temp(f"{name}.parquet")
         self.writer = pq.ParquetWriter(self.path, schema.arrow, compression="zstd")
         self.rows = 0
@@ -73,7 +72,7 @@ class _Writer:
 
 class _Spill:
     """Harmonized rows of this build's reports (``harmonize.ROW_SCHEMA``), in a temp Arrow stream
-    in OUT (lz4: a few bytes per row), read back once at the end."""
+    in OUT (lz4: about 30 bytes per row), read back once at the end."""
 
     def __init__(self, folder: Path) -> None:
         self.path = temp_for(folder / "harmonized.spill")
