@@ -129,6 +129,42 @@ def test_grid_regions_are_left_out():
     assert [(v.key(), v.value) for v in values] == [("requests.new", 5)]
 
 
+def test_overlapping_and_adjacent_grid_regions_are_left_out():
+    lines = ["网上申请 | 5件", "信函申请 | 3件", "当面申请 | 2件", "全年共收到政府信息公开申请10件。", "传真申请 | 1件"]
+    doc = normalize_text("\n".join(lines) + "\n")
+    starts = [doc.text.index(line) for line in lines]
+    for lo, hi in ((starts[1], starts[2] + 2), (starts[0], starts[1] + 3), (starts[2], starts[3]), (starts[4], starts[4] + 4)):
+        doc.grids.append(Grid(rows=[], source="html", start=lo, end=hi))  # overlapping, adjacent, out of order
+    values, _ = extract_narrative(doc, Meta(), [])
+    assert [(v.key(), v.value) for v in values] == [("requests.new", 10)]
+
+
+def test_spans_across_removed_whitespace_map_back_to_the_document():
+    from govstats.extract.prose import prose_view
+
+    doc = normalize_text("全年共收到申请 1 234 件。\n  网上申请 56 件。\n")
+    view = prose_view(doc, [])
+    assert view.text == "全年共收到申请1234件。\n网上申请56件。"
+    for piece in ("1234", "全年", "56", "网上申请56件", "4件。"):
+        start = view.text.index(piece)
+        lo, hi = view.doc_span(start, start + len(piece))
+        assert "".join(doc.text[lo:hi].split()) == piece
+    assert view.doc_span(0, 0) == (view.to_doc(0), view.to_doc(-1) + 1)  # an empty span as before
+
+
+def test_a_long_report_gives_the_figures_of_its_statements_once():
+    """The same statements repeated throughout a long text: each figure once (linear work: the
+    restated-part and equal-figure checks look figures up by key, not through all found so far)."""
+    paragraph = (
+        "2019年,我局共收到信息公开申请220件(含2019年1月23日前原市工商局办理的信息公开申请13件),均依法按期办结。"
+        "网上申请200件,信函申请20件。未发生行政复议、行政诉讼案件。\n"
+    )
+    _, once, _ = _extract(paragraph)
+    _, many, warnings = _extract(paragraph * 400)
+    assert [(v.key(), v.value) for v in many] == [(v.key(), v.value) for v in once]
+    assert ("requests.new", 13) not in [(v.key(), v.value) for v in many] and warnings == []
+
+
 # --------------------------------------------------------------------------- structure of statements
 def test_a_part_in_parentheses_is_not_the_total():
     text = "2019年,我局共收到信息公开申请220件(含2019年1月23日前原市工商局办理的信息公开申请13件),均依法按期办结。"

@@ -72,7 +72,7 @@ def _fmt(x: float) -> str:
 
 def _stated(v: Value) -> str:
     """A prose figure as printed with the phrase that named it: "3宗 (被撤销或纠错)", "0 (未发生…行政复议)"."""
-    printed = v.raw if v.raw and any(ch.isdigit() for ch in v.raw) else _fmt(_num(v))
+    printed = v.raw if v.raw and any(map(str.isdigit, v.raw)) else _fmt(_num(v))
     return f"{printed}{v.unit or '' if printed == v.raw else ''} ({v.label})"
 
 
@@ -217,10 +217,13 @@ def check_narrative(values: list[Value], meta: Meta, doc: Optional[Document] = N
     prose = [v for v in values if v.source == "narrative" and v.value is not None]
     if not prose:
         return []
-    # printed table values, else values derived from them (litigation.total = the two lawsuit totals)
-    derived = _first_by_key([v for v in values if v.source == "derived" and v.value is not None])
-    table = {**derived, **_first_by_key([v for v in values if v.source == "table" and v.value is not None])}
     by_key = _by_key(prose)
+    # printed table values, else values derived from them (litigation.total = the two lawsuit totals);
+    # only the indicators prose states or refers to are looked up
+    wanted = {v.indicator for v in prose} | {k.partition("@")[0] for v in prose if (k := v.share_of)}
+    known = [v for v in values if v.indicator in wanted and v.source != "narrative" and v.value is not None]
+    derived = _first_by_key([v for v in known if v.source == "derived"])
+    table = {**derived, **_first_by_key([v for v in known if v.source == "table"])}
     first = {k: vs[0] for k, vs in by_key.items()}
     totals = {**table, **first}
     return _vs_table(by_key, table) + _vs_narrative(by_key) + _percentages(prose, totals) + _parts(first)

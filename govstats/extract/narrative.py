@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterable, NamedTuple, Optional, Sequence
 
 from .. import codebook
 from ..model import Document, Meta, Value
@@ -50,7 +51,7 @@ _JOIN = re.compile(r"[、和及与或/]{0,2}|以及|或者")
 _ABSORB_GAP = re.compile(_F + r"{0,6}")
 _DIGITS = re.compile(r"[0-9][0-9]*")
 _CLAUSE_BREAK = re.compile(r"[\n,，。;；:：!?！？()（）]")
-_SENT_BREAK = re.compile(r"[\n。!?！？]")
+_SENT_BREAKS = frozenset("\n。!?！？")  # a sentence break also ends a clause
 _LEAD_YEAR = re.compile(r"^\d{4}年度?")
 _STOCK_RANK = 2  # a running total (截至年底累计…) ranks after the year's figures
 
@@ -125,15 +126,15 @@ class _Dispatch:
     def scan(self, text: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """Leftmost non-overlapping (start, end, family) in ``text[lo:hi]``."""
         out: list[tuple[int, int, str]] = []
-        pos = lo
-        for m in self.first.finditer(text, lo, hi):
+        m = self.first.search(text, lo, hi)
+        while m is not None:
             p = m.start()
-            if p < pos:
-                continue
             mm = self.by_char[text[p]].match(text, p)
             if mm is not None and mm.end() <= hi:
                 out.append((p, mm.end(), mm.lastgroup or ""))
-                pos = mm.end()
+                m = self.first.search(text, mm.end(), hi)
+            else:
+                m = self.first.search(text, p + 1, hi)
         return out
 
 
@@ -147,15 +148,31 @@ class _Lexicon:
     blockers: dict[str, tuple[_Blocker, ...]]
     government: Optional[re.Pattern[str]]
     sections: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
-    _combined: dict[tuple[str, str], Optional[re.Pattern[str]]] = field(default_factory=dict, compare=False)
+    _combined: dict[str, dict[str, re.Pattern[str]]] = field(default_factory=dict, compare=False)
+    _rules: dict[tuple[str, str, Optional[str]], tuple[_Rule, ...]] = field(default_factory=dict, compare=False)
 
-    def blocker(self, scope: str, indicator: str) -> Optional[re.Pattern[str]]:
-        """One regex of every rule of ``scope`` that applies to ``indicator`` (None: no rule)."""
-        key = (scope, indicator)
-        if key not in self._combined:
-            rules = [b.rx.pattern for b in self.blockers.get(scope, ()) if b.applies(indicator)]
-            self._combined[key] = re.compile("|".join(f"(?:{p})" for p in rules)) if rules else None
-        return self._combined[key]
+    def rules(self, family: str, side: str, context: Optional[str]) -> tuple[_Rule, ...]:
+        """The rows of ``family`` for a figure on ``side`` ("b": after the trigger, "a": before it)
+        that hold in ``context``, in their order."""
+        key = (family, side, context)
+        rules = self._rules.get(key)
+        if rules is None:
+            rules = tuple(r for r in self.families[family].rules if side in r.side and r.context_ok(context))
+            self._rules[key] = rules
+        return rules
+
+    def blocking(self, indicator: str) -> dict[str, re.Pattern[str]]:
+        """Scope -> one regex of every rule of that scope that applies to ``indicator`` (scopes
+        without such a rule are absent)."""
+        combined = self._combined.get(indicator)
+        if combined is None:
+            combined = {}
+            for scope, blockers in self.blockers.items():
+                rules = [b.rx.pattern for b in blockers if b.applies(indicator)]
+                if rules:
+                    combined[scope] = re.compile("|".join(f"(?:{p})" for p in rules))
+            self._combined[indicator] = combined
+        return combined
 
 
 def _expand(pattern: str, stops: dict[str, str]) -> str:
@@ -185,6 +202,15 @@ def _expand(pattern: str, stops: dict[str, str]) -> str:
 
 def _split(s: str) -> tuple[str, ...]:
     return tuple(p for p in (x.strip() for x in s.split(";")) if p)
+
+
+@functools.lru_cache(maxsize=4096)
+def _section_targets(heading: str) -> tuple[str, ...]:
+    """The indicator prefixes a section heading is the home of (narrative_sections.csv)."""
+    for rx, targets in _lexicon().sections:
+        if rx.search(heading):
+            return targets
+    return ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -398,8 +424,13 @@ def _dispatch(branches: list[tuple[int, int, str, str, frozenset[str]]]) -> _Dis
         if names not in compiled:
             compiled[names] = re.compile("|".join(b[3] for b in branches if ch in b[4]))
         by_char[ch] = compiled[names]
-    first = re.compile("[" + "".join(re.escape(c) for c in chars) + "]" if chars else "(?!)")
-    return _Dispatch(first, by_char)
+    return _Dispatch(_char_class(chars), by_char)
+
+
+def _char_class(chars: Iterable[str]) -> re.Pattern[str]:
+    """A regex of one of ``chars`` (of nothing when there are none)."""
+    chars = sorted(chars)
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]" if chars else "(?!)")
 
 
 def _rule(r: dict[str, str], stops: dict[str, str], groups: dict[str, str]) -> _Rule:
@@ -427,8 +458,7 @@ def _rule(r: dict[str, str], stops: dict[str, str], groups: dict[str, str]) -> _
 
 
 # --------------------------------------------------------------------------- matching
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
     start: int
     end: int
     family: str
@@ -459,12 +489,14 @@ class _Scan:
         # where numbers end (figures and bare numbers alike): a trigger never reaches over one
         self.number_ends = sorted({m.end() for m in _DIGITS.finditer(self.text)} | {t.share_end for t in self.tokens})
         self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
-        self.sent_breaks = [m.start() for m in _SENT_BREAK.finditer(self.text)]
+        self.sent_breaks = list(  # the clause breaks that are sentence breaks
+            itertools.compress(self.clause_breaks, map(_SENT_BREAKS.__contains__, map(self.text.__getitem__, self.clause_breaks)))
+        )
         points = self._contexts()
-        self.ctx_keys = [(p, o) for p, o, _ in points]
+        self.ctx_keys = [2 * p + o for p, o, _ in points]  # (position, order) as one int, in the same order
         self.ctx_values = [c for _, _, c in points]
         self.section_starts = [p for p, _ in view.headings]
-        self.section_targets = [self._targets(h) for _, h in view.headings]
+        self.section_targets = [_section_targets(h) for _, h in view.headings]
         agency = meta.agency or ""
         self.government: Optional[bool] = (
             None if not agency else bool(lex.government and lex.government.search(agency))
@@ -480,7 +512,7 @@ class _Scan:
             if not (prev is not None and self._qualifies(prev, fam, start)):
                 points.append((start, 1, fam.sets_context or None))
             prev = (start, end, name)
-        points.sort(key=lambda p: (p[0], p[1]))
+        points.sort(key=lambda p: 2 * p[0] + p[1])  # by position, a paragraph start before a trigger
         return points
 
     def _qualifies(self, prev: tuple[int, int, str], fam: _Family, start: int) -> bool:
@@ -492,14 +524,8 @@ class _Scan:
 
     def context(self, pos: int) -> Optional[str]:
         """The context in effect where a trigger starts (set before it, not cleared since)."""
-        k = bisect.bisect_left(self.ctx_keys, (pos, 1)) - 1
+        k = bisect.bisect_left(self.ctx_keys, 2 * pos + 1) - 1
         return self.ctx_values[k] if k >= 0 else None
-
-    def _targets(self, heading: str) -> tuple[str, ...]:
-        for rx, targets in self.lex.sections:
-            if rx.search(heading):
-                return targets
-        return ()
 
     def rank(self, indicator: str, pos: int) -> int:
         k = bisect.bisect_right(self.section_starts, pos) - 1
@@ -514,6 +540,14 @@ class _Scan:
         k = bisect.bisect_left(self.clause_breaks, pos)
         return self.clause_breaks[k] if k < len(self.clause_breaks) else len(self.text)
 
+    def clause(self, start: int, end: int) -> tuple[int, int]:
+        """(clause_start(start), clause_end(end)) for ``start <= end``, in one call."""
+        breaks = self.clause_breaks
+        k = bisect.bisect_left(breaks, start)
+        lo = breaks[k - 1] + 1 if k > 0 else 0
+        k = bisect.bisect_left(breaks, end, k)
+        return lo, breaks[k] if k < len(breaks) else len(self.text)
+
     def sentence(self, pos: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.sent_breaks, pos)
         start = self.sent_breaks[k - 1] + 1 if k > 0 else 0
@@ -521,16 +555,16 @@ class _Scan:
         return start, end
 
     def hits(self, lo: int, hi: int) -> list[_Hit]:
-        return [_Hit(a, b, name, self.context(a)) for a, b, name in self.lex.triggers.scan(self.text, lo, hi)]
+        found = self.lex.triggers.scan(self.text, lo, hi)
+        return [_Hit(a, b, name, self.context(a)) for a, b, name in found] if found else []
 
     # ---- blockers
     def blocked(self, scope: str, indicator: str, s: str) -> bool:
-        rx = self.lex.blocker(scope, indicator)
-        return rx is not None and rx.search(s) is not None
+        return _found(self.lex.blocking(indicator).get(scope), s)
 
-    def subject(self, indicator: str, start: int) -> tuple[bool, Optional[str]]:
-        """(blocked, scope note) for a statement whose trigger starts at ``start``."""
-        s0 = self.sentence(start)[0]
+    def subject(self, indicator: str, s0: int, start: int) -> tuple[bool, Optional[str]]:
+        """(blocked, scope note) for a statement whose trigger starts at ``start``, in the sentence
+        that starts at ``s0``."""
         if not self.blocked("subject", indicator, self.text[s0:start]):
             return False, None  # no subject rule can apply (the common case)
         subj = self._after_self(s0, start)
@@ -566,8 +600,8 @@ class _Scan:
         return subj
 
     # ---- trigger choice
-    def _rules(self, h: _Hit, side: str) -> list[_Rule]:
-        return [r for r in self.lex.families[h.family].rules if side in r.side and r.context_ok(h.context)]
+    def _rules(self, h: _Hit, side: str) -> tuple[_Rule, ...]:
+        return self.lex.rules(h.family, side, h.context)
 
     def combined(self, hits: list[_Hit], k: int, rule: _Rule) -> bool:
         """Is ``hits[k]`` joined to a sibling trigger before it by 、/和/及 (or followed by 等)?
@@ -636,9 +670,10 @@ def _in_title(text: str, start: int, pos: int) -> bool:
     return text.rfind("《", start, pos) > text.rfind("》", start, pos)
 
 
-def _value(scan: _Scan, tok: NumberToken, hit: _Hit, rule: _Rule, applicant: str, note: Optional[str]) -> Value:
+def _value(scan: _Scan, tok: NumberToken, hit: _Hit, rule: _Rule, applicant: str, note: Optional[str],
+           sentence: tuple[int, int]) -> Value:
     text = scan.text
-    s0, s1 = scan.sentence(tok.start)
+    s0, s1 = sentence
     value: Optional[int | float] = tok.value
     unit = tok.unit or codebook.unit(rule.indicator)
     if tok.money_factor is not None and value is not None:
@@ -662,19 +697,25 @@ def _value(scan: _Scan, tok: NumberToken, hit: _Hit, rule: _Rule, applicant: str
     )
 
 
-def _rejected(scan: _Scan, tok: NumberToken, hits: list[_Hit], k: int, rule: _Rule, rank: int) -> bool:
-    """Does a blocker, a requirement or the structure of the sentence keep this figure out?"""
+def _rejected(scan: _Scan, tok: NumberToken, hits: list[_Hit], k: int, rule: _Rule, rank: int,
+              sentence: tuple[int, int], clause_start: int) -> bool:
+    """Does a blocker, a requirement or the structure of the sentence keep this figure out?
+
+    ``sentence``: the span of the figure's sentence; ``clause_start``: the start of the clause of
+    the statement (trigger and figure).
+    """
     text, hit, ind = scan.text, hits[k], rule.indicator
-    s0, s1 = scan.sentence(tok.start)
+    s0, s1 = sentence
     first = min(hit.start, tok.start)
     gap = text[hit.end : tok.start] if hit.start < tok.start else text[tok.stop : hit.start]
+    blocks = scan.lex.blocking(ind)
     return (
         scan.combined(hits, k, rule)
-        or scan.blocked("left", ind, text[max(0, tok.start - 12) : tok.start])
-        or scan.blocked("right", ind, text[tok.end : tok.end + 6])
-        or scan.blocked("gap", ind, gap)
-        or scan.blocked("clause", ind, text[scan.clause_start(first) : max(tok.stop, hit.end)])
-        or scan.blocked("sentence", ind, text[s0:s1])
+        or _found(blocks.get("left"), text[max(0, tok.start - 12) : tok.start])
+        or _found(blocks.get("right"), text[tok.end : tok.end + 6])
+        or _found(blocks.get("gap"), gap)
+        or _found(blocks.get("clause"), text[clause_start : max(tok.stop, hit.end)])
+        or _found(blocks.get("sentence"), text[s0:s1])
         or (
             rule.requires_sentence is not None
             and not (rule.home_ok and rank == 0)
@@ -683,6 +724,10 @@ def _rejected(scan: _Scan, tok: NumberToken, hits: list[_Hit], k: int, rule: _Ru
         or _in_title(text, s0, tok.start)
         or scan.part_of(ind, s0, first)
     )
+
+
+def _found(rx: Optional[re.Pattern[str]], s: str) -> bool:
+    return rx is not None and rx.search(s) is not None
 
 
 def _applicants(scan: _Scan, hit: _Hit, rule: _Rule) -> list[str]:
@@ -701,6 +746,7 @@ def _figures(scan: _Scan) -> list[_Found]:
     """Values of the counted figures of the prose."""
     text = scan.text
     found: list[_Found] = []
+    positions: dict[str, list[int]] = {}  # key -> positions of its figures found so far (ascending)
     ends = scan.number_ends
     for tok in scan.tokens:
         k = bisect.bisect_right(ends, tok.start) - 1
@@ -715,22 +761,33 @@ def _figures(scan: _Scan) -> list[_Found]:
         k, rule = pick
         hit = hits[k]
         rank = scan.rank(rule.indicator, tok.start)
-        if _rejected(scan, tok, hits, k, rule, rank):
-            continue
+        # trigger and figure share a clause, so also a sentence (sentence breaks end clauses)
+        sentence = scan.sentence(tok.start)
         first = min(hit.start, tok.start)
-        blocked, note = scan.subject(rule.indicator, first)
+        clause_start = scan.clause_start(first)
+        if _rejected(scan, tok, hits, k, rule, rank, sentence, clause_start):
+            continue
+        s0 = sentence[0]
+        blocked, note = scan.subject(rule.indicator, s0, first)
         if blocked:
             continue
-        if scan.blocked("stock", rule.indicator, text[scan.clause_start(first) : tok.start]):
+        if scan.blocked("stock", rule.indicator, text[clause_start : tok.start]):
             rank = _STOCK_RANK
-        s0 = scan.sentence(tok.start)[0]
         paren = _inside_parens(text, s0, tok.start)
         for applicant in _applicants(scan, hit, rule):
-            v = _value(scan, tok, hit, rule, applicant, note)
-            if paren >= 0 and any(f.value.key() == v.key() and s0 <= f.pos < paren for f in found):
+            v = _value(scan, tok, hit, rule, applicant, note, sentence)
+            key = v.key()
+            if paren >= 0 and _any_between(positions.get(key, ()), s0, paren):
                 continue  # (含…13件) restating the indicator just before the parenthesis: a part
             found.append(_Found(v, tok.start, rank))
+            positions.setdefault(key, []).append(tok.start)
     return found
+
+
+def _any_between(ascending: Sequence[int], lo: int, hi: int) -> bool:
+    """Does the ascending sequence hold a number in ``[lo, hi)``?"""
+    k = bisect.bisect_left(ascending, lo)
+    return k < len(ascending) and ascending[k] < hi
 
 
 def _zeros(scan: _Scan) -> list[_Found]:
@@ -740,10 +797,12 @@ def _zeros(scan: _Scan) -> list[_Found]:
     """
     text = scan.text
     found: list[_Found] = []
+    windows: dict[str, list[tuple[int, int]]] = {}  # anchor pattern -> its clauses
     for z in scan.lex.zeros:
         seen: set[int] = set()
-        for a in z.anchor.finditer(text):
-            lo, hi = scan.clause_start(a.start()), scan.clause_end(a.end())
+        if z.anchor.pattern not in windows:
+            windows[z.anchor.pattern] = _anchor_clauses(scan, z.anchor)
+        for lo, hi in windows[z.anchor.pattern]:
             m = z.rx.search(text, lo, hi)
             if m is None or m.start() in seen:
                 continue
@@ -754,7 +813,7 @@ def _zeros(scan: _Scan) -> list[_Found]:
                 continue
             if scan.blocked("sentence", z.indicator, sentence) or scan.blocked("clause", z.indicator, text[lo : m.end()]):
                 continue
-            blocked, note = scan.subject(z.indicator, m.start())
+            blocked, note = scan.subject(z.indicator, s0, m.start())
             if blocked:
                 continue
             v = Value(
@@ -772,14 +831,29 @@ def _zeros(scan: _Scan) -> list[_Found]:
     return found
 
 
+def _anchor_clauses(scan: _Scan, anchor: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The clauses (start, end) that end at a match of ``anchor``, in order; a clause holding several
+    matches is listed once (the statement looked for in it would be the same)."""
+    out: list[tuple[int, int]] = []
+    for a in anchor.finditer(scan.text):
+        clause = scan.clause(*a.span())
+        if not out or out[-1] != clause:
+            out.append(clause)
+    return out
+
+
 def _rank(found: list[_Found]) -> list[Value]:
     """Per key: best-ranked first (own section, then document order); equal figures kept once
     (an exact one rather than an approximate one of the same rank)."""
     by_key: dict[str, list[_Found]] = {}
+    index: dict[str, dict[Optional[int | float], int]] = {}  # key -> figure -> its place in by_key[key]
     for f in sorted(found, key=lambda f: (f.rank, f.pos)):
-        kept = by_key.setdefault(f.value.key(), [])
-        same = next((i for i, k in enumerate(kept) if k.value.value == f.value.value), None)
+        key = f.value.key()
+        kept = by_key.setdefault(key, [])
+        places = index.setdefault(key, {})
+        same = places.get(f.value.value)
         if same is None:
+            places[f.value.value] = len(kept)
             kept.append(f)
         elif kept[same].value.approximate and not f.value.approximate and kept[same].rank == f.rank:
             kept[same] = f

@@ -143,25 +143,24 @@ def find_numbers(text: str) -> list[NumberToken]:
     u = _units()
     out: list[NumberToken] = []
     for m in u.regex.finditer(text):
-        unit = m.group("unit")
         stop = m.end()
-        sm = _SHARE.match(text, stop) if text[stop : stop + 1] in _SHARE_FIRST else None
+        nxt = text[stop : stop + 1]
+        mid, unit, post = m.group("mid", "unit", "post")
+        sm = _SHARE.match(text, stop) if nxt in _SHARE_FIRST else None
         if unit is None and sm is None:
             continue  # a bare number
         value, chinese = _parse(m.group("n"), u.multipliers)
         if value is None:
             continue
-        if chinese:
-            nxt = text[stop : stop + 1]
-            if nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in _CN_FOLLOW_OK:
-                continue
+        if chinese and nxt and "\u4e00" <= nxt <= "\u9fff" and nxt not in _CN_FOLLOW_OK:
+            continue
         share = share_raw = None
         share_end = stop
         if sm is not None:
             share_raw = sm.group(1)
             share = float(share_raw)
             share_end = sm.end()
-        end = m.end("mid") if m.group("mid") else m.end("n")
+        end = m.end("mid") if mid else m.end("n")
         start = m.start()
         pre = ""
         if start and text[start - 1] in u.before_last:
@@ -175,7 +174,7 @@ def find_numbers(text: str) -> list[NumberToken]:
                 raw=text[start:end],
                 unit=unit,
                 money_factor=u.money.get(unit) if unit else None,
-                approximate=bool(pre or m.group("mid") or m.group("post")),
+                approximate=bool(pre or mid or post),
                 chinese=chinese,
                 stop=stop,
                 share=share,

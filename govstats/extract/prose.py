@@ -19,6 +19,7 @@ a context such as "the review cases" does not carry over such a start.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from ..model import Document, Value
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NON_SPACE = re.compile(r"\S+")
+_WS_RUN = re.compile(r"\s+")
 _CELL = re.compile(r"^\s*[-+]?\d[\d,.]*\s*(?:万元|元|%|[件条项宗例篇次期份场个人])?\s*$")
 _NUMBER_ROW = re.compile(r"(?:^|\s)[-+]?\d[\d,.]*(?:\s+[-+]?\d[\d,.]*){2,}\s*$")
 _ENDS_WITH_NUMBER = re.compile(r"\d[\d,.]*\s*(?:万元|元|%)?\s*$")
@@ -39,6 +41,7 @@ _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*
 _ITEM_START = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[一二三四五六七八九十]是)")
 
 
+_SPAN = operator.attrgetter("span")
 _ITEM_FIRST = frozenset("(（0123456789一二三四五六七八九十")
 
 
@@ -57,6 +60,11 @@ class ProseView:
 
     def doc_span(self, start: int, end: int) -> tuple[int, int]:
         """A span of ``text`` (end exclusive) -> the span of the same characters in ``Document.text``."""
+        k = bisect.bisect_right(self._cstarts, start) - 1
+        if k >= 0 and start < end and (k + 1 == len(self._cstarts) or end - 1 < self._cstarts[k + 1]):
+            # the span lies in one piece (the usual case): one lookup
+            delta = self._ostarts[k] - self._cstarts[k]
+            return start + delta, end + delta
         return self.to_doc(start), self.to_doc(end - 1) + 1
 
 
@@ -68,16 +76,34 @@ def is_heading(line: str) -> bool:
     return s[:1] in _NUMERAL_START and bool(_HEADING.match(s)) and len(s) <= 40 and "。" not in s[:-1]
 
 
+class _Regions:
+    """The union of the text spans of ``doc.grids``: is an offset inside a table? (in log time: a
+    report with hundreds of tables stays linear)"""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for start, end in sorted(spans):
+            if self.ends and start <= self.ends[-1]:  # overlapping or adjacent: one region
+                self.ends[-1] = max(self.ends[-1], end)
+            else:
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def __contains__(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
 def _is_table_line(
-    line: str, start: int, end: int, table_starts: list[int], regions: list[tuple[int, int]], continuing: bool
+    line: str, start: int, end: int, table_starts: list[int], regions: _Regions, continuing: bool
 ) -> bool:
     """Does this line belong to a table? ``continuing``: the line before broke off mid-sentence."""
     k = bisect.bisect_left(table_starts, start)
     if k < len(table_starts) and table_starts[k] < end:
         return True
-    for rs, re_ in regions:
-        if rs <= start < re_:
-            return True
+    if regions.starts and start in regions:
+        return True
     if "|" in line or not _CJK.search(line):
         return True
     if line[-1] not in _NUMBER_ENDS:  # (trailing whitespace is stripped by normalization)
@@ -92,8 +118,8 @@ def _is_table_line(
 
 def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
     """Build the compact prose of ``doc`` (see the module doc)."""
-    table_starts = sorted(v.span[0] for v in table_values if v.span)
-    regions = [(g.start, g.end) for g in doc.grids if g.end > g.start]
+    table_starts = sorted(map(operator.itemgetter(0), filter(None, map(_SPAN, table_values))))
+    regions = _Regions([(g.start, g.end) for g in doc.grids if g.end > g.start])
     buf: list[str] = []
     cstarts: list[int] = []
     ostarts: list[int] = []
@@ -110,14 +136,14 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
         if not stripped or _is_table_line(line, start, end, table_starts, regions, open_block):
             open_block, gap = False, True
             continue
-        heading = is_heading(stripped)
+        heading = stripped[0] in _NUMERAL_START and is_heading(stripped)
         item = stripped[:1] in _ITEM_FIRST and bool(_ITEM_START.match(line))
         if not (open_block and not heading and not item):
             if size:
                 buf.append("\n")
                 size += 1
             if heading:
-                headings.append((size, re.sub(r"\s+", "", stripped)))
+                headings.append((size, _WS_RUN.sub("", stripped)))
             if gap or heading or item:
                 resets.append(size)
         gap = False
