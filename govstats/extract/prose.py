@@ -76,34 +76,22 @@ def is_heading(line: str) -> bool:
     return s[:1] in _NUMERAL_START and bool(_HEADING.match(s)) and len(s) <= 40 and "。" not in s[:-1]
 
 
-class _Regions:
-    """The union of the text spans of ``doc.grids``: is an offset inside a table? (in log time: a
-    report with hundreds of tables stays linear)"""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for start, end in sorted(spans):
-            if self.ends and start <= self.ends[-1]:  # overlapping or adjacent: one region
-                self.ends[-1] = max(self.ends[-1], end)
-            else:
-                self.starts.append(start)
-                self.ends.append(end)
-
-    def __contains__(self, pos: int) -> bool:
-        k = bisect.bisect_right(self.starts, pos) - 1
-        return k >= 0 and pos < self.ends[k]
+def _merged_regions(doc: Document) -> tuple[list[int], list[int]]:
+    """The text spans of ``doc.grids`` as sorted, disjoint (starts, ends): overlapping or adjacent
+    spans become one region."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end in sorted((g.start, g.end) for g in doc.grids if g.end > g.start):
+        if ends and start <= ends[-1]:
+            ends[-1] = max(ends[-1], end)
+        else:
+            starts.append(start)
+            ends.append(end)
+    return starts, ends
 
 
-def _is_table_line(
-    line: str, start: int, end: int, table_starts: list[int], regions: _Regions, continuing: bool
-) -> bool:
-    """Does this line belong to a table? ``continuing``: the line before broke off mid-sentence."""
-    k = bisect.bisect_left(table_starts, start)
-    if k < len(table_starts) and table_starts[k] < end:
-        return True
-    if regions.starts and start in regions:
-        return True
+def _looks_like_table_row(line: str, continuing: bool) -> bool:
+    """Does this line look like a table row? ``continuing``: the line before broke off mid-sentence."""
     if "|" in line or not _CJK.search(line):
         return True
     if line[-1] not in _NUMBER_ENDS:  # (trailing whitespace is stripped by normalization)
@@ -118,8 +106,11 @@ def _is_table_line(
 
 def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
     """Build the compact prose of ``doc`` (see the module doc)."""
-    table_starts = sorted(map(operator.itemgetter(0), filter(None, map(_SPAN, table_values))))
-    regions = _Regions([(g.start, g.end) for g in doc.grids if g.end > g.start])
+    # table lines: lines holding the start of a table value, lines starting inside a grid, lines
+    # that look like table rows. Lines come in order, so each sorted list is walked once (vi, ri).
+    values = sorted(map(operator.itemgetter(0), filter(None, map(_SPAN, table_values))))
+    region_starts, region_ends = _merged_regions(doc)
+    vi = ri = 0
     buf: list[str] = []
     cstarts: list[int] = []
     ostarts: list[int] = []
@@ -133,7 +124,17 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
         start, end = pos, pos + len(line)
         pos = end + 1
         stripped = line.strip()
-        if not stripped or _is_table_line(line, start, end, table_starts, regions, open_block):
+        if stripped:
+            while vi < len(values) and values[vi] < start:
+                vi += 1
+            while ri < len(region_ends) and region_ends[ri] <= start:
+                ri += 1
+        if (
+            not stripped
+            or (vi < len(values) and values[vi] < end)
+            or (ri < len(region_ends) and region_starts[ri] <= start)
+            or _looks_like_table_row(line, open_block)
+        ):
             open_block, gap = False, True
             continue
         heading = stripped[0] in _NUMERAL_START and is_heading(stripped)

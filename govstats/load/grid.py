@@ -9,6 +9,7 @@ report, a column of prose lines), which loaders emit as text instead.
 """
 from __future__ import annotations
 
+import itertools
 from typing import Optional, Sequence
 
 from ..model import RawBlock
@@ -177,11 +178,7 @@ class GridBuilder:
             if len(slots) < n_cols:
                 slots += [_FREE] * (n_cols - len(slots))
             rows.append(slots if _FREE not in slots else ["" if s is _FREE else s for s in slots])  # type: ignore[misc]
-        spans = (
-            {pos: self._spans[pos] for pos in sorted(self._spans) if pos[0] < n_rows and pos[1] < n_cols}
-            if self._spans
-            else {}
-        )
+        spans = {pos: self._spans[pos] for pos in sorted(self._spans) if pos[0] < n_rows and pos[1] < n_cols}
         return RawBlock(kind="table", rows=rows, spans=spans, page=page)
 
 
@@ -192,17 +189,18 @@ def looks_like_layout(rows: Sequence[Sequence[Optional[str]]]) -> bool:
     column of prose lines), or most of the table's text sits in prose-sized cells
     (> ``PROSE_CELL_CHARS``).
     """
-    multi_row = False
-    total = prose = 0
-    for row in rows:
-        filled = list(filter(None, row))  # (no None, no "")
-        if any(map(str.isspace, filled)):
-            filled = [cell for cell in filled if not cell.isspace()]
-        lengths = list(map(len, filled))
-        if len(lengths) >= 2:
-            multi_row = True
-        row_total = sum(lengths)
-        total += row_total
-        if row_total > PROSE_CELL_CHARS:  # (else no cell of the row is prose-sized)
-            prose += sum([n for n in lengths if n > PROSE_CELL_CHARS])
-    return not multi_row or prose > PROSE_SHARE * total
+    if not any(map(_has_two_filled, rows)):
+        return True
+    if max(map(len, filter(None, itertools.chain.from_iterable(rows))), default=0) <= PROSE_CELL_CHARS:
+        return False  # no prose-sized cell (the usual data table): no need to count characters
+    lengths = [len(cell) for row in rows for cell in row if cell and not cell.isspace()]
+    prose = sum([n for n in lengths if n > PROSE_CELL_CHARS])
+    return prose > PROSE_SHARE * sum(lengths)
+
+
+def _has_two_filled(row: Sequence[Optional[str]]) -> bool:
+    """Does ``row`` hold two cells that are not blank?"""
+    filled = list(filter(None, row))  # (no None, no "")
+    if len(filled) < 2:
+        return False
+    return not any(map(str.isspace, filled)) or sum(not cell.isspace() for cell in filled) >= 2
