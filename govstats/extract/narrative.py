@@ -489,9 +489,9 @@ class _Scan:
         # where numbers end (figures and bare numbers alike): a trigger never reaches over one
         self.number_ends = sorted({m.end() for m in _DIGITS.finditer(self.text)} | {t.share_end for t in self.tokens})
         self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
-        self.sent_breaks = list(  # the clause breaks that are sentence breaks
-            itertools.compress(self.clause_breaks, map(_SENT_BREAKS.__contains__, map(self.text.__getitem__, self.clause_breaks)))
-        )
+        # the clause breaks that are sentence breaks
+        is_sentence_break = map(_SENT_BREAKS.__contains__, map(self.text.__getitem__, self.clause_breaks))
+        self.sent_breaks = list(itertools.compress(self.clause_breaks, is_sentence_break))
         points = self._contexts()
         self.ctx_keys = [2 * p + o for p, o, _ in points]  # (position, order) as one int, in the same order
         self.ctx_values = [c for _, _, c in points]
@@ -540,14 +540,6 @@ class _Scan:
         k = bisect.bisect_left(self.clause_breaks, pos)
         return self.clause_breaks[k] if k < len(self.clause_breaks) else len(self.text)
 
-    def clause(self, start: int, end: int) -> tuple[int, int]:
-        """(clause_start(start), clause_end(end)) for ``start <= end``, in one call."""
-        breaks = self.clause_breaks
-        k = bisect.bisect_left(breaks, start)
-        lo = breaks[k - 1] + 1 if k > 0 else 0
-        k = bisect.bisect_left(breaks, end, k)
-        return lo, breaks[k] if k < len(breaks) else len(self.text)
-
     def sentence(self, pos: int) -> tuple[int, int]:
         k = bisect.bisect_right(self.sent_breaks, pos)
         start = self.sent_breaks[k - 1] + 1 if k > 0 else 0
@@ -555,8 +547,7 @@ class _Scan:
         return start, end
 
     def hits(self, lo: int, hi: int) -> list[_Hit]:
-        found = self.lex.triggers.scan(self.text, lo, hi)
-        return [_Hit(a, b, name, self.context(a)) for a, b, name in found] if found else []
+        return [_Hit(a, b, name, self.context(a)) for a, b, name in self.lex.triggers.scan(self.text, lo, hi)]
 
     # ---- blockers
     def blocked(self, scope: str, indicator: str, s: str) -> bool:
@@ -836,7 +827,7 @@ def _anchor_clauses(scan: _Scan, anchor: re.Pattern[str]) -> list[tuple[int, int
     matches is listed once (the statement looked for in it would be the same)."""
     out: list[tuple[int, int]] = []
     for a in anchor.finditer(scan.text):
-        clause = scan.clause(*a.span())
+        clause = scan.clause_start(a.start()), scan.clause_end(a.end())
         if not out or out[-1] != clause:
             out.append(clause)
     return out
