@@ -7,7 +7,7 @@
 Measures, for a full build of a fresh corpus (``govstats build`` run as a command, so interpreter
 start-up counts): reports per second (total and per worker), seconds per MB, peak memory of the
 whole process tree (build process + workers: RSS and PSS summed over the tree, sampled from
-/proc every 50 ms; plus the build's own ru_maxrss figures), then the no-change rebuild time, and
+/proc every 200 ms; plus the build's own ru_maxrss figures), then the no-change rebuild time, and
 where the time goes: the build's phases and its own CPU (build.json), and for a sample of reports,
 in this process, the parse stages, the worker's conversion of each result to Arrow and a profile.
 The corpus comes from ``govstats.synth.write_corpus`` (under a folder named ``synthetic``).
@@ -90,6 +90,13 @@ def make_corpus(folder: Path, n: int, seed: int, formats: tuple[str, ...]) -> tu
 
 # --------------------------------------------------------------------------- memory
 def _children(pid: int) -> list[int]:
+    """Child processes of ``pid``: from /proc/PID/task/*/children where the kernel has it (cheap),
+    else by scanning every process' parent."""
+    try:
+        return [int(c) for task in os.listdir(f"/proc/{pid}/task")
+                for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:
+        pass
     out = []
     for d in os.listdir("/proc"):
         if d.isdigit():
@@ -126,7 +133,7 @@ class TreeMemory:
     """Peak RSS and PSS summed over a process and its descendants, sampled in a thread."""
 
     pid: int
-    interval: float = 0.05
+    interval: float = 0.2  # sampling costs CPU the build would otherwise have
     peak_rss_kb: int = 0
     peak_pss_kb: int = 0
     peak_processes: int = 0
