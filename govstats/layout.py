@@ -28,6 +28,7 @@ with a single value count as a table): classification and label matching belong 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from typing import Iterator, Optional, TypeVar
@@ -73,6 +74,11 @@ def _row(start: int, style: str, cells: list[Cell]) -> _Line:
 
 _VALUE_KINDS = (NUMBER, NA)
 _T = TypeVar("_T")
+#: a run holds each line as (offset of the line in the text, the line classified at offset 0)
+_Run = list[tuple[int, _Line]]
+#: lines up to this length are classified once per text (see ``_classified``); longer ones are prose
+#: or rare, and would only crowd the cache
+_MAX_CACHED_LINE = 256
 
 
 def find_grids(doc: Document) -> list[Grid]:
@@ -192,10 +198,26 @@ def _unit_row(line: str, base: int) -> _Line:
 
 
 # --------------------------------------------------------------------------- regions
-def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[list[_Line]]:
+@functools.lru_cache(maxsize=8192)
+def _classified_cached(line: str) -> _Line:
+    return _classify_line(line, 0)
+
+
+def _classified(line: str) -> _Line:
+    """``line`` classified at offset 0 (shift with ``_at``). A line's class depends on its text only,
+    and table lines recur in every report, so short lines are classified once (do not mutate)."""
+    return _classified_cached(line) if len(line) <= _MAX_CACHED_LINE else _classify_line(line, 0)
+
+
+def _at(cell: Cell, base: int) -> Cell:
+    """A new cell: ``cell`` (of a line classified at offset 0) for the line at offset ``base``."""
+    return Cell(cell.text, base + cell.start, base + cell.end)
+
+
+def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[_Run]:
     """Runs of classified lines between prose lines and lines of ``covered`` (start, end) regions."""
     starts = [s for s, _ in covered]
-    run: list[_Line] = []
+    run: _Run = []
     pos = 0
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
@@ -206,39 +228,39 @@ def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[list[_Line]]:
                     yield run
                 run = []
                 continue
-        ln = _classify_line(line, start)
+        ln = _classified(line)
         if ln.kind == PROSE:
             if run:
                 yield run
             run = []
         else:
-            run.append(ln)
+            run.append((start, ln))
     if run:
         yield run
 
 
-def _value_count(run: list[_Line]) -> int:
-    return sum(k in _VALUE_KINDS for ln in run for k in ln.kinds)
+def _value_count(run: _Run) -> int:
+    return sum(k in _VALUE_KINDS for _, ln in run for k in ln.kinds)
 
 
-def _row_mode(run: list[_Line]) -> bool:
+def _row_mode(run: _Run) -> bool:
     """Whether the region prints a row per line (then a value alone on a line is a row of its own).
 
     In PDF text a wrapped label spreads over several lines and its values sit on one of them,
     often the line before; grouping a lone value with the label above would then be wrong.
     """
-    labelled_rows = sum(1 for ln in run if ln.kind == ROW and ln.kinds[0] == TEXT)
-    lone_values = sum(1 for ln in run if ln.kind == CELL and ln.kinds[0] != TEXT)
+    labelled_rows = sum(1 for _, ln in run if ln.kind == ROW and ln.kinds[0] == TEXT)
+    lone_values = sum(1 for _, ln in run if ln.kind == CELL and ln.kinds[0] != TEXT)
     return labelled_rows >= max(2, lone_values)
 
 
-def _has_caption(run: list[_Line]) -> bool:
+def _has_caption(run: _Run) -> bool:
     """A table caption or header start (第二十条第(八)项, 信息内容, 统计指标 …) in the region."""
     book = header_book()
-    return any(t.role in ("start", "reset") for ln in run for c in ln.cells for t in book.lookup(c.text))
+    return any(t.role in ("start", "reset") for _, ln in run for c in ln.cells for t in book.lookup(c.text))
 
 
-def _usual_gap(run: list[_Line]) -> Optional[int]:
+def _usual_gap(run: _Run) -> Optional[int]:
     """The number of blank lines that usually separates two single-cell lines of the region.
 
     In one-cell-per-line layouts an empty cell is one more blank line than usual: none usually
@@ -247,7 +269,7 @@ def _usual_gap(run: list[_Line]) -> Optional[int]:
     """
     gaps: list[int] = []
     blank, seen = 0, False
-    for ln in run:
+    for _, ln in run:
         if ln.kind == BLANK:
             blank += 1
         elif ln.kind == CELL:
@@ -260,7 +282,7 @@ def _usual_gap(run: list[_Line]) -> Optional[int]:
     return gap if n >= 0.6 * len(gaps) else None
 
 
-def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
+def _build_grid(run: _Run, doc: Document) -> Optional[Grid]:
     """Rows of a region: single cells grouped as label cells + value cells, row lines kept whole."""
     n_values = _value_count(run)
     if n_values < MIN_VALUES and not (n_values and _has_caption(run)):
@@ -272,9 +294,9 @@ def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
     cur_has_value = False
     fillers = 0
     blanks: list[int] = []  # offsets of the blank lines since the last cell
-    for ln in run:
+    for base, ln in run:
         if ln.kind == BLANK:
-            blanks.append(ln.start)
+            blanks.append(base + ln.start)
             continue
         if gap is not None and ln.kind == CELL and len(blanks) > gap and cur:
             cur += [Cell("", pos, pos) for pos in blanks[gap:]]  # the surplus blank lines: empty cells
@@ -289,9 +311,9 @@ def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
             if cur:
                 rows.append(list(cur))
             cur, cur_has_value = [], False
-            rows.append(list(ln.cells))
+            rows.append([_at(c, base) for c in ln.cells])
             continue
-        cell = ln.cells[0]
+        cell = _at(ln.cells[0], base)
         if ln.kinds[0] == TEXT:
             if cur_has_value:
                 rows.append(list(cur))
@@ -309,7 +331,7 @@ def _build_grid(run: list[_Line], doc: Document) -> Optional[Grid]:
     cells = [c for row in rows for c in row if c is not None]
     if not cells:
         return None
-    style, _ = _most_common([ln.style for ln in run if ln.style])
+    style, _ = _most_common([ln.style for _, ln in run if ln.style])
     start, end = cells[0].start, max(c.end for c in cells)
     notes = [f"{fillers} filler lines dropped"] if fillers else []
     return Grid(rows=rows, source=f"text:{style}", page=_page_of(doc, start), start=start, end=end, notes=notes)
