@@ -29,8 +29,8 @@ from typing import Iterable, Optional
 from .model import Cell, Document, Grid, RawBlock, RawDocument
 
 CJK = "\u4e00-\u9fff\u3400-\u4dbf"
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
-_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: zero-width and control characters, dropped (one regex pass: str.translate is slow on Chinese text)
+_DROPPED = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: a number followed by a counting unit: such a line is a statistic, never chrome
 _STAT = re.compile(r"\d[\d,.]*\s*(?:万|亿)?\s*(?:件|条|项|宗|例|篇|次|期|人|个|份|家|万元|元|场|批)")
 
@@ -49,11 +49,12 @@ def clean_chars(s: str) -> str:
     """NFKC, line endings, zero-width and control characters, trailing spaces (not tabs)."""
     if _ODD_CHARS.search(s):
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
-        s = s.translate(_ZERO_WIDTH)
-        s = _CTRL.sub("", s)
+        s = _DROPPED.sub("", s)
     if not unicodedata.is_normalized("NFKC", s):
         s = unicodedata.normalize("NFKC", s)
-    return _TRAILING_WS.sub("", s)
+    if " \n" in s or "\u3000\n" in s or "\u00a0\n" in s or s.endswith((" ", "\u3000", "\u00a0")):
+        s = _TRAILING_WS.sub("", s)  # (the test is several times faster than the search)
+    return s
 
 
 # --------------------------------------------------------------------------- script
@@ -246,7 +247,9 @@ def _any_inline_trigger() -> re.Pattern[str]:
     rules = _noise_rules()["inline"]
     if any(t is None for _, _, t in rules):
         return re.compile("")
-    return re.compile("|".join(f"(?:{t.pattern})" for _, _, t in rules if t is not None))
+    # the triggers joined at the top level, not each in a group: a flat alternation lets the regex
+    # engine skip ahead to the possible first characters (several times faster than nested groups)
+    return re.compile("|".join(t.pattern for _, _, t in rules if t is not None))
 
 
 def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
@@ -297,7 +300,8 @@ def _candidate_lines(text: str, starts: list[int]) -> tuple[set[int], bool]:
     for m in _spam_any().finditer(text):
         spam_terms = True
         found.append(m.start())
-    found += [m.start() for m in _PIPE_LIST_LINE.finditer(text)]
+    if text.count("|") >= 5:  # (a list line needs five)
+        found += [m.start() for m in _PIPE_LIST_LINE.finditer(text)]
     found += [m.start() for m in _JUNK_CHAR.finditer(text)]
     return {bisect.bisect_right(starts, p) - 1 for p in found}, spam_terms
 
