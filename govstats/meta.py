@@ -128,6 +128,16 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
 
 
 # --------------------------------------------------------------------------- year
+#: "现将…X年…报告如下" (特公布|公布 rather than 特?公布: a pattern whose first character is known is
+#: searched much faster)
+_REPORTED_BELOW = re.compile(r"(?:现将|特公布|公布)[^。\n]{0,30}?" + _YEAR + r"\s*年度?[^。\n]{0,30}?(?:报告|公布)如下")
+#: a year followed by a report title, by the body the statistics are about, or by plans; the three
+#: continuations start differently, so at most one kind matches at a position
+_YEAR_PHRASES = re.compile(
+    _YEAR + r"(?:(?P<title>\s*年度?\s*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报|情况))"
+    r"|(?P<body>\s*年度?\s*[,,]?\s*(?:我局|我区|我市|我县|我委|我办|我厅|本局|本机关|全年|全区|全市|全县|共))"
+    r"|(?P<plan>\s*年\s*(?:推进|工作思路|工作计划|工作打算|将|要)))"
+)
 def find_year(doc: Document, title: Optional[str]) -> tuple[Optional[int], str]:
     """The year the statistics cover, with the text it was read from."""
     text = doc.text[:60000]
@@ -150,16 +160,22 @@ def find_year(doc: Document, title: Optional[str]) -> tuple[Optional[int], str]:
                 vote(m.group(1), 100, title)
     for m in re.finditer(r"统计期限[^。\n]{0,6}?" + _YEAR + r"\s*年", text):
         vote(m.group(1), 50, m.group(0))
-    for m in re.finditer(r"(?:现将|特?公布)[^。\n]{0,30}?" + _YEAR + r"\s*年度?[^。\n]{0,30}?(?:报告|公布)如下", text):
-        vote(m.group(1), 40, m.group(0))
+    if "如下" in text:
+        for m in _REPORTED_BELOW.finditer(text):
+            vote(m.group(1), 40, m.group(0))
     for m in re.finditer(r"\(\s*" + _YEAR + r"\s*年度\s*\)", text):  # 统计表 (2016年度)
         vote(m.group(1), 20, m.group(0))
-    for m in re.finditer(_YEAR + r"\s*年度?\s*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:报告|年报|情况)", text):
+    # "<year>年" followed by a report title, by the body the statistics speak for, or by plans: one
+    # scan (a match of one kind never holds the start of another), the votes in the order of kinds
+    found: dict[str, list[re.Match[str]]] = {"title": [], "body": [], "plan": []}
+    for m in _YEAR_PHRASES.finditer(text):
+        found[m.lastgroup].append(m)  # type: ignore[index]
+    for m in found["title"]:
         vote(m.group(1), 10, m.group(0))
-    for m in re.finditer(_YEAR + r"\s*年度?\s*[,,]?\s*(?:我局|我区|我市|我县|我委|我办|我厅|本局|本机关|全年|全区|全市|全县|共)", text):
+    for m in found["body"]:
         vote(m.group(1), 3, m.group(0))
     # plans for the next year ("2018年推进政府信息公开工作思路") are not the covered year
-    for m in re.finditer(_YEAR + r"\s*年\s*(?:推进|工作思路|工作计划|工作打算|将|要)", text):
+    for m in found["plan"]:
         scores[int(m.group(1))] -= 3
     if not scores or max(scores.values()) <= 0:
         for m in re.finditer(_YEAR + r"\s*年", text[:5000]):
@@ -349,7 +365,7 @@ def find_region(agency: Optional[str], doc: Document, year: Optional[int]) -> tu
 # --------------------------------------------------------------------------- edition
 def detect_edition(doc: Document, grids: list[Grid], year: Optional[int]) -> tuple[str, dict[str, float]]:
     """Edition by table column labels (templates.md §0): gov2021 > gov2019 > legacy > narrative."""
-    blob = re.sub(r"\s+", "", doc.text)
+    blob = "".join(doc.text.split())  # all whitespace removed (str.split and \s agree on what that is)
     scores: dict[str, float] = {}
     for edition, marker, weight in _edition_markers():
         if marker in blob:
