@@ -84,6 +84,40 @@ def by_id() -> dict[tuple[str, str], tuple[Division, ...]]:
     return {k: tuple(sorted(v, key=lambda d: d.first_year)) for k, v in out.items()}
 
 
+@functools.lru_cache(maxsize=1)
+def _lengths_by_end() -> dict[str, tuple[int, ...]]:
+    """Last two characters -> lengths of the names (of 2 characters or more) that end with them,
+    longest first: the only lengths worth trying at a position (most pairs start no name at all)."""
+    return _lengths_by(lambda name: name[-2:])
+
+
+@functools.lru_cache(maxsize=1)
+def _lengths_by_start() -> dict[str, tuple[int, ...]]:
+    """First two characters -> lengths of the names that start with them, longest first."""
+    return _lengths_by(lambda name: name[:2])
+
+
+def _lengths_by(key) -> dict[str, tuple[int, ...]]:
+    out: dict[str, set[int]] = {}
+    for name in by_name():
+        if len(name) >= 2:
+            out.setdefault(key(name), set()).add(len(name))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}
+
+
+def _longest_ending_at(text: str, end: int) -> int:
+    """Length of the longest name (2 characters or more) that ends at ``end`` in ``text``, else 0."""
+    if end < 2:
+        return 0
+    names = by_name()
+    if end > len(text):  # (past the end, slices come out short: try every length, as ever)
+        return next((k for k in range(min(max_name_length(), end), 1, -1) if text[end - k : end] in names), 0)
+    for k in _lengths_by_end().get(text[end - 2 : end], ()):
+        if k <= end and text[end - k : end] in names:
+            return k
+    return 0
+
+
 def lookup(name: str) -> tuple[Division, ...]:
     """Every division ever called ``name`` (any level, any year)."""
     return by_name().get(name, ())
@@ -106,17 +140,13 @@ def find_names(text: str, limit: int = 60000) -> list[tuple[int, int, str]]:
     Scans the positions of the suffix characters 省市区县州旗盟 and looks the preceding 2..n
     characters (n = the longest name, 15: 双江拉祜族佤族布朗族傣族自治县) up in the name table, so the cost is proportional to the number of such characters.
     """
-    names = by_name()
-    longest = max_name_length()
     out: list[tuple[int, int, str]] = []
     s = text[:limit]
     for m in _SUFFIX_RE.finditer(s):
         end = m.end()
-        for k in range(min(longest, end), 1, -1):
-            cand = s[end - k : end]
-            if cand in names:
-                out.append((end - k, end, cand))
-                break
+        k = _longest_ending_at(s, end)
+        if k:
+            out.append((end - k, end, s[end - k : end]))
     # "自治区"/"自治州" names end in 区/州 too: the longest match above already wins
     return out
 
@@ -126,11 +156,12 @@ def region_chain(text: str) -> list[str]:
     chain: list[str] = []
     pos = 0
     names = by_name()
-    longest = max_name_length()
-    while pos < len(text):
+    starts = _lengths_by_start()
+    n = len(text)
+    while pos < n:
         hit = None
-        for k in range(min(longest, len(text) - pos), 1, -1):
-            if text[pos : pos + k] in names:
+        for k in starts.get(text[pos : pos + 2], ()):  # (longest first, as names of 2+ characters)
+            if k <= n - pos and text[pos : pos + k] in names:
                 hit = text[pos : pos + k]
                 break
         if hit is None:
@@ -143,11 +174,9 @@ def region_chain(text: str) -> list[str]:
 def chain_ending_at(text: str, end: int, max_names: int = 3) -> str:
     """The longest run of region names (at most ``max_names``) that ends exactly at ``end``:
     the region prefix a document puts before a name (…淮安市洪泽区|人民政府 -> 淮安市洪泽区)."""
-    names = by_name()
-    longest = max_name_length()
     pos = end
     for _ in range(max_names):
-        hit = next((k for k in range(min(longest, pos), 1, -1) if text[pos - k : pos] in names), 0)
+        hit = _longest_ending_at(text, pos)
         if not hit:
             break
         pos -= hit
