@@ -29,9 +29,11 @@ parts (or the request side of the balance), ``observed`` the printed total it is
 from __future__ import annotations
 
 import functools
+import itertools
 import math
+import operator
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from .. import codebook
 from ..extract.labels import header_book, label_books
@@ -75,27 +77,38 @@ def identities() -> tuple[Identity, ...]:
 
 
 # --------------------------------------------------------------------------- value pool
+_KEY = operator.attrgetter("table", "indicator", "applicant")
+_TABLE = operator.attrgetter("table")
+_INDICATOR = operator.attrgetter("indicator")
+_APPLICANT = operator.attrgetter("applicant")
+_SOURCE = operator.attrgetter("source")
+
+
 def _pool(values: Iterable[Value]) -> dict[_Key, Value]:
     """Printed table values and derived values by (table, indicator, applicant); the first wins."""
-    out: dict[_Key, Value] = {}
-    for v in values:
-        if v.source in ("table", "derived") and v.table and v.indicator != "extra":
-            out.setdefault((v.table, v.indicator, v.applicant), v)
-    return out
+    pooled = [v for v in values if v.source in ("table", "derived") and v.table and v.indicator != "extra"]
+    keys = list(map(_KEY, pooled))
+    pool = dict(zip(keys, pooled))  # each key in the place of its first value, with its last value
+    if len(pool) < len(pooled):  # a key given twice: the first value wins
+        pool = {}
+        for k, v in zip(keys, pooled):
+            pool.setdefault(k, v)
+    return pool
 
 
-#: the pool of one table: (indicator, applicant, value) in pool order
-_TableItems = list[tuple[str, str, Value]]
+#: the pool of one table: its values in pool order
+_TableItems = list[Value]
 
 
 def _by_table(pool: dict[_Key, Value]) -> dict[str, _TableItems]:
-    """The pool split by table, each in pool order."""
+    """The pool split by table, each in pool order (a value's table is the first part of its key)."""
     out: dict[str, _TableItems] = {}
-    for (t, i, a), v in pool.items():
+    for t, vs in itertools.groupby(pool.values(), _TABLE):
         items = out.get(t)
         if items is None:
-            items = out[t] = []
-        items.append((i, a, v))
+            out[t] = list(vs)
+        else:
+            items.extend(vs)
     return out
 
 
@@ -114,6 +127,29 @@ def _sums() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((ind.code, ind.sum_of) for ind in codebook.indicators().values() if "derived" in ind.editions and ind.sum_of)
 
 
+@functools.lru_cache(maxsize=1)
+def _groups() -> tuple[tuple[str, dict[str, tuple[_Key, ...]]], ...]:
+    """(group, applicant column -> pool keys of the group's rows) of the Section 三 groups of labels.csv."""
+    return tuple(
+        (group, {a: tuple(("sec3", k, a) for k in kids) for a in APPLICANT_VALUES})
+        for group, kids in label_books()["sec3"].children.items()
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _row_terms(indicator: str) -> tuple[tuple[_Key, ...], tuple[str, ...], tuple[_Key, ...], tuple[str, ...]]:
+    """The pool keys and term names of a Section 三 row's cells: 总计 then the six applicant columns,
+    法人或其他组织小计 then its five columns."""
+    six = [("total", indicator)] + [(a, f"{indicator}@{a}") for a in APPLICANTS]
+    five = [("legal_entities", indicator)] + [(a, f"{indicator}@{a}") for a in LEGAL_ENTITY_COLUMNS]
+    return (
+        tuple(("sec3", indicator, a) for a, _ in six),
+        tuple(name for _, name in six),
+        tuple(("sec3", indicator, a) for a, _ in five),
+        tuple(name for _, name in five),
+    )
+
+
 def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> Value:
     total = _number(sum([p.value for p in parts]))  # type: ignore[misc]
     unit = codebook.unit(indicator)
@@ -128,65 +164,114 @@ def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> 
 def derive_values(values: list[Value]) -> list[Value]:
     """Group totals the form does not print, from their printed parts (``source="derived"``)."""
     pool = _pool(values)
+    return _derive(pool, _by_table(pool))
+
+
+def _derive(pool: dict[_Key, Value], tables: dict[str, _TableItems]) -> list[Value]:
+    """``derive_values`` of the values pooled in ``pool`` (split by table in ``tables``); the derived
+    values are added to both."""
     out: list[Value] = []
+    get = pool.get
 
     def add(v: Value) -> None:
         out.append(v)
         pool[(v.table or "", v.indicator, v.applicant)] = v
+        tables.setdefault(v.table or "", []).append(v)
 
     def complete(keys: Iterable[_Key]) -> Optional[list[Value]]:
         """The values of every key, or None unless each is in the pool with a number."""
         parts = []
         for k in keys:
-            p = pool.get(k)
+            p = get(k)
             if p is None or p.value is None:
                 return None
             parts.append(p)
         return parts
 
-    sec3_applicants = _applicants({a for (t, _, a) in pool if t == "sec3"})
-    for group, kids in label_books()["sec3"].children.items():
+    sec3_applicants = _applicants(set(map(_APPLICANT, tables.get("sec3", ()))))
+    for group, keys in _groups():
         for a in sec3_applicants:
             if ("sec3", group, a) not in pool:
-                parts = complete([("sec3", k, a) for k in kids])
+                parts = complete(keys[a])
                 if parts:
                     add(_derived(group, a, "sec3", parts))
     for code, sum_of in _sums():
-        tables = {t for (t, i, _) in pool if i == sum_of[0]}
-        for t in sorted(tables):
-            if not any(i == code and a == "total" for (_, i, a) in pool):
+        first = sum_of[0]
+        for t in sorted([t for t, items in tables.items() if first in map(_INDICATOR, items)]):
+            if not any((t2, code, "total") in pool for t2 in tables):
                 parts = complete([(t, p, "total") for p in sum_of])
                 if parts:
                     add(_derived(code, "total", t, parts))
-    sec3_indicators = list(dict.fromkeys(i for (t, i, _) in pool if t == "sec3"))
-    for indicator in sec3_indicators:
+    for indicator in list(dict.fromkeys(map(_INDICATOR, tables.get("sec3", ())))):
         if ("sec3", indicator, "legal_entities") not in pool:
-            parts = complete([("sec3", indicator, a) for a in LEGAL_ENTITY_COLUMNS])
+            parts = complete(_row_terms(indicator)[2][1:])
             if parts:
                 add(_derived(indicator, "legal_entities", "sec3", parts))
     return out
 
 
 # --------------------------------------------------------------------------- checks
+_VALUE = operator.attrgetter("value")
+#: what the name of a term in evidence depends on (see ``_term_name``)
+_NAMED_BY = operator.attrgetter("label", "indicator", "source", "applicant")
+_IS_NONE = functools.partial(operator.is_, None)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """An identity ready to evaluate: per applicant column, its terms as pool keys."""
+
+    ident: Identity
+    #: applicant -> (pool keys of the observed then the expected terms, their names, number observed);
+    #: None when a term is a wildcard (``prefix.*``: the terms depend on what the table prints)
+    terms: Optional[dict[str, tuple[tuple[_Key, ...], tuple[str, ...], int]]]
+    what: dict[str, str]  # applicant -> the head of the message
+
+
+@functools.lru_cache(maxsize=1)
+def _plans() -> tuple[_Plan, ...]:
+    plans = []
+    for ident in identities():
+        columns = APPLICANT_VALUES if ident.per_applicant else ("total",)
+        names = ident.observed + ident.expected
+        terms = None
+        if not any(name.endswith(".*") for name in names):
+            terms = {a: (tuple((ident.table, name, a) for name in names), names, len(ident.observed)) for a in columns}
+        plans.append(_Plan(ident, terms, {a: f"{ident.description} [{a}]" for a in columns}))
+    return tuple(plans)
+
+
 def check_identities(values: list[Value], meta: Meta) -> list[Check]:
     """Every table identity, each pass / fail / uncertain / not_assessable, with evidence."""
     pool = _pool(values)
-    if not any(v.source == "derived" for v in values):  # a caller that did not derive
-        for v in derive_values(values):
-            pool.setdefault((v.table or "", v.indicator, v.applicant), v)
     tables = _by_table(pool)
+    if "derived" not in map(_SOURCE, values):  # a caller that did not derive
+        _derive(pool, tables)
+    get = pool.get
     checks: list[Check] = []
     columns: dict[str, list[str]] = {}
-    for ident in identities():
+    for plan in _plans():
+        ident = plan.ident
         items = tables.get(ident.table)
         if not items:
             continue  # nothing of the table printed: no term can be observed
         if ident.per_applicant and ident.table not in columns:
-            columns[ident.table] = _applicants({a for _, a, v in items if v.source == "table"})
+            columns[ident.table] = _applicants({v.applicant for v in items if v.source == "table"})
         for a in columns[ident.table] if ident.per_applicant else ["total"]:
-            c = _evaluate(ident, a, pool, items)
-            if c is not None:
-                checks.append(c)
+            if plan.terms is None:
+                observed = _terms(ident.observed, ident.table, a, pool, items)
+                expected = _terms(ident.expected, ident.table, a, pool, items)
+                if observed is None or expected is None:
+                    continue
+                names = [name for name, _ in observed + expected]
+                terms = [v for _, v in observed + expected]
+                n_observed = len(observed)
+            else:
+                keys, names, n_observed = plan.terms[a]  # type: ignore[assignment]
+                terms = list(map(get, keys))
+            if all(map(_IS_NONE, terms[:n_observed])):
+                continue
+            checks.append(_compare(ident.check, a, terms, names, n_observed, ident.op, ident.on_mismatch, plan.what[a]))
     checks += _row_sums(pool, tables.get("sec3", []))
     checks += _cell_checks(tables)
     return checks
@@ -203,7 +288,7 @@ def _terms(
     for name in names:
         if name.endswith(".*"):
             prefix = name[:-1]
-            hits = [(i, v) for i, a, v in items if a == applicant and i.startswith(prefix)]
+            hits = [(v.indicator, v) for v in items if v.applicant == applicant and v.indicator.startswith(prefix)]
             if not hits:
                 return None
             out += hits
@@ -212,29 +297,45 @@ def _terms(
     return out
 
 
-def _evaluate(ident: Identity, applicant: str, pool: dict[_Key, Value], items: _TableItems) -> Optional[Check]:
-    observed = _terms(ident.observed, ident.table, applicant, pool, items)
-    expected = _terms(ident.expected, ident.table, applicant, pool, items)
-    if observed is None or expected is None or all(v is None for _, v in observed):
-        return None
-    return _compare(
-        ident.check, applicant, observed, expected, ident.op, ident.on_mismatch, f"{ident.description} [{applicant}]"
-    )
-
-
 def _compare(
-    name: str,
+    check: str,
     applicant: str,
-    observed: list[tuple[str, Optional[Value]]],
-    expected: list[tuple[str, Optional[Value]]],
+    terms: list[Optional[Value]],
+    names: Sequence[str],
+    n_observed: int,
     op: str,
     on_mismatch: str,
     what: str,
 ) -> Check:
+    """Σ observed terms (the first ``n_observed``) vs Σ expected terms (the rest); ``names``: the
+    term names (indicators; ``indicator@applicant`` for the cells of a row), None for a term the
+    pool lacks (not printed). Every term is a value of the pool under its own indicator."""
+    nums = [] if any(map(_IS_NONE, terms)) else list(map(_VALUE, terms))
+    if not nums or None in nums:
+        return _not_assessable(check, applicant, list(zip(names, terms)), what)
+    evidence = _evidence(tuple(map(_NAMED_BY, terms))).format(*nums)  # type: ignore[arg-type]
+    obs = _number(sum(nums[:n_observed]))
+    exp = _number(sum(nums[n_observed:]))
+    ok = obs == exp or math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
+    status = "pass" if ok else on_mismatch
+    relation = ("=" if op == "=" else "<=") if ok else ("≠" if op == "=" else ">")
+    return Check(check, status, applicant, exp, obs, f"{what}: observed {obs} {relation} expected {exp}", evidence)
+
+
+@functools.lru_cache(maxsize=4096)
+def _evidence(terms: tuple[tuple[Optional[str], str, str, str], ...]) -> str:
+    """The evidence of a comparison as a ``str.format`` template: "name = {}" per term, from the
+    (label, indicator, source, applicant) of its value (see ``_term_name``)."""
+    names = (_value_name(label or _form_label(indicator), source == "derived", a) for label, indicator, source, a in terms)
+    return "; ".join(name.replace("{", "{{").replace("}", "}}") + " = {}" for name in names)
+
+
+def _not_assessable(check: str, applicant: str, terms: list[tuple[str, Optional[Value]]], what: str) -> Check:
+    """The result of ``_compare`` when a term is not printed, blank or not applicable."""
     shown: list[str] = []  # "name = value" per term (evidence)
     missing: list[str] = []
     blank: list[str] = []
-    for i, v in observed + expected:
+    for i, v in terms:
         term = _term_name(i, v)
         if v is None:
             missing.append(i)
@@ -243,20 +344,12 @@ def _compare(
             if v.value is None:
                 blank.append(term)
             shown.append(f"{term} = {v.value}")
-    evidence = "; ".join(shown)
-    if missing or blank:
-        why = []
-        if missing:
-            why.append("not printed: " + ", ".join(missing))
-        if blank:
-            why.append("blank or not applicable: " + ", ".join(blank))
-        return Check(name, "not_assessable", applicant, None, None, f"{what}: {'; '.join(why)}", evidence)
-    obs = _number(sum(v.value for _, v in observed))  # type: ignore[misc]
-    exp = _number(sum(v.value for _, v in expected))  # type: ignore[misc]
-    ok = math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
-    status = "pass" if ok else on_mismatch
-    relation = ("=" if op == "=" else "<=") if ok else ("≠" if op == "=" else ">")
-    return Check(name, status, applicant, exp, obs, f"{what}: observed {obs} {relation} expected {exp}", evidence)
+    why = []
+    if missing:
+        why.append("not printed: " + ", ".join(missing))
+    if blank:
+        why.append("blank or not applicable: " + ", ".join(blank))
+    return Check(check, "not_assessable", applicant, None, None, f"{what}: {'; '.join(why)}", "; ".join(shown))
 
 
 def _term_name(indicator: str, v: Optional[Value]) -> str:
@@ -295,34 +388,29 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     ``sec3``: the pool of Section 三 (see ``_by_table``).
     """
     checks: list[Check] = []
-    rows = list(dict.fromkeys(i for i, _, v in sec3 if v.source == "table"))
-    for indicator in rows:
-        total = pool.get(("sec3", indicator, "total"))
+    get = pool.get
+    for indicator in dict.fromkeys([v.indicator for v in sec3 if v.source == "table"]):
+        (total_key, *six_keys), (total_name, *six_names), (le_key, *five_keys), (le_name, *five_names) = _row_terms(indicator)
+        total = get(total_key)
         if total is not None and total.source == "table":
-            parts = [(name, pool.get(key)) for name, key in _column_terms(indicator, APPLICANTS)]
-            if any(v is not None and v.source == "table" for _, v in parts):
+            parts = list(map(get, six_keys))
+            if any(v is not None and v.source == "table" for v in parts):
                 checks.append(
                     _compare(
-                        f"sec3.row_sum.{indicator}", "total", [(indicator, total)], parts, "=", "fail",
+                        f"sec3.row_sum.{indicator}", "total", [total] + parts, [indicator] + six_names, 1, "=", "fail",
                         f"{total.label or indicator}: the applicant columns sum to 总计",
                     )
                 )
-        sub = pool.get(("sec3", indicator, "legal_entities"))
+        sub = get(le_key)
         if sub is not None and sub.source == "table":
-            parts = [(name, pool.get(key)) for name, key in _column_terms(indicator, LEGAL_ENTITY_COLUMNS)]
             checks.append(
                 _compare(
-                    f"sec3.legal_entities_sum.{indicator}", "legal_entities", [(indicator, sub)], parts, "=", "fail",
+                    f"sec3.legal_entities_sum.{indicator}", "legal_entities", [sub] + list(map(get, five_keys)),
+                    [indicator] + five_names, 1, "=", "fail",
                     f"{sub.label or indicator}: 法人或其他组织小计 = Σ its five columns",
                 )
             )
     return checks
-
-
-@functools.lru_cache(maxsize=1024)
-def _column_terms(indicator: str, applicants: tuple[str, ...]) -> tuple[tuple[str, _Key], ...]:
-    """(term name, pool key) of a Section 三 row's cells in the given applicant columns."""
-    return tuple((f"{indicator}@{a}", ("sec3", indicator, a)) for a in applicants)
 
 
 def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
@@ -330,7 +418,7 @@ def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
     split by table (see ``_by_table``)."""
     checks: list[Check] = []
     for table in ("sec3", "sec4"):
-        printed = [v for _, _, v in tables.get(table, []) if v.source == "table"]
+        printed = [v for v in tables.get(table, []) if v.source == "table"]
         if not printed:
             continue
         bad = [v for v in printed if v.value is not None and (v.value < 0 or not float(v.value).is_integer())]
