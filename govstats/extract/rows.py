@@ -16,11 +16,12 @@ never placed by its position alone.
 from __future__ import annotations
 
 import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from ..model import Cell
-from .cells import NA, NUMBER, TEXT, UNIT, parse_cell
+from .cells import NA, NUMBER, TEXT, UNIT, cell_kind
 from .labels import LabelBook, LabelEntry, label_books
 
 #: weight of a candidate taken from neighbouring label-only lines (PDF text)
@@ -31,6 +32,8 @@ OUTER_WEIGHT = 0.9
 GROUP_CONTEXT_WEIGHT = 0.8
 #: a score at or above this counts as an exact match (fast path)
 EXACT = 0.99
+
+_text_of = operator.attrgetter("text")
 
 
 @dataclass(slots=True)
@@ -55,7 +58,7 @@ class Row:
 
     def text(self) -> str:
         """The row as printed, cells joined by `` | `` (evidence)."""
-        return " | ".join([c.text for c in self.cells if c.text])
+        return " | ".join(map(_text_of, filter(_text_of, self.cells)))
 
     def column_of(self, cell: Cell) -> Optional[int]:
         """The column index of one of the row's cells (rectangular grids only)."""
@@ -73,27 +76,29 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
     indexes can tie value cells to header cells; ``open_end``: its rows may have lost trailing
     empty cells.
     """
-    if positional:
-        cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
-        own = list(cols.values())
-    else:
-        own = [c for c in cells if c is not None and c.origin is None]
-    kinds = [parse_cell(c.text).kind for c in own]
+    own = [c for c in cells if c is not None and c.origin is None]
+    kinds = list(map(cell_kind, map(_text_of, own)))
     # the label cells run up to the last text cell; unit and value cells follow it
     i = len(kinds) - kinds[::-1].index(TEXT) if TEXT in kinds else 0
     tail, tail_kinds = own[i:], kinds[i:]
     unit = tail[tail_kinds.index(UNIT)] if UNIT in tail_kinds else None
-    if unit is None and NUMBER not in tail_kinds and NA not in tail_kinds:
-        values: list[Cell] = []  # only blank cells: a label-only row
-    else:
+    if unit is not None:
         values = [c for c, kind in zip(tail, tail_kinds) if kind != UNIT]
+    elif NUMBER in tail_kinds or NA in tail_kinds:
+        values = list(tail)
+    else:
+        values = []  # only blank cells: a label-only row
     if not (values or unit):
         tail = []
-    labels = [c for c in own[:i] if c.text]
-    printed = [c for c in own if c.text]
+    labels = list(filter(_text_of, own[:i]))  # the cells printing something
+    printed = list(filter(_text_of, own))
     if not positional:
         return Row(labels, values, unit, printed, tail)
-    return Row(labels, values, unit, printed, tail, cols=cols, width=len(cells), open_end=open_end)
+    if len(own) == len(cells):  # no empty place, no spanning copy: the cells are the columns
+        cols = dict(enumerate(own))
+    else:
+        cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
+    return Row(labels, values, unit, printed, tail, [], [], cols, len(cells), open_end)
 
 
 def attach_context(rows: list[Row]) -> list[Row]:
@@ -186,9 +191,9 @@ def row_matches(row: Row, book: LabelBook) -> Sequence[Match]:
     """
     return _row_matches(
         book.kind,
-        tuple([c.text for c in row.labels]),
-        tuple([c.text for c in row.prev_ctx]),
-        tuple([c.text for c in row.next_ctx[:2]]),
+        tuple(map(_text_of, row.labels)),
+        tuple(map(_text_of, row.prev_ctx)),
+        tuple(map(_text_of, row.next_ctx[:2])),
     )
 
 

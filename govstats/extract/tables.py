@@ -32,13 +32,14 @@ whose place is certain; nothing here raises on odd input.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple, Optional, Sequence
 
 from .. import codebook
 from ..model import Cell, Document, Grid, Meta, Value
-from .cells import BLANK, CellValue, parse_cell, unit_info
+from .cells import BLANK, VALUE_KINDS, CellValue, cell_kind, parse_cell, unit_info
 from .labels import HeaderToken, LabelBook, canon, header_book, header_tokens, label_books, standard_leaves
 from .rows import Match, Row, align, attach_context, row_matches, split_row
 
@@ -422,7 +423,7 @@ class _Sec4(_ColumnTable):
             return
         if len(self.rows) == 1:
             cells = _pick(self.rows[0], len(columns), self.places) or cells
-        evidence = " | ".join(c.text for c in cells)
+        evidence = " | ".join([c.text for c in cells])
         for path, cell in zip(columns, cells):
             indicator = f"{path[-2]}.{path[-1]}"
             label = " ".join(_header_name("sec4", k) for k in path)
@@ -479,16 +480,17 @@ class _Legacy(_Table):
         """Value cells and unit cell of a row: by the header's columns (``roles``: the header roles
         after the label column) when the row fills them."""
         if roles and len(r.tail) == len(roles):
-            ranked = sorted((_VALUE_ROLES.index(role), i) for i, role in enumerate(roles) if role in _VALUE_ROLES)
-            values = [r.tail[i] for _, i in ranked]
-            unit = next((c for role, c in zip(roles, r.tail) if role == "unit" and c.text), None)
+            value_slots, unit_slots = _role_slots(tuple(roles))
+            tail = r.tail
+            values = [tail[i] for i in value_slots]
+            unit = next((tail[i] for i in unit_slots if tail[i].text), None)
             return values, unit
         values = list(r.values)
         if "code" in self.roles and len(values) > n_value_cols:
             values = values[1:]
-        while len(values) > n_value_cols and parse_cell(values[0].text).kind == BLANK:
+        while len(values) > n_value_cols and cell_kind(values[0].text) == BLANK:
             values.pop(0)  # an empty unit column
-        while len(values) > n_value_cols and parse_cell(values[-1].text).kind == BLANK:
+        while len(values) > n_value_cols and cell_kind(values[-1].text) == BLANK:
             values.pop()  # empty lines after the last cell of the row
         return values, r.unit
 
@@ -496,6 +498,14 @@ class _Legacy(_Table):
 _BUILDERS = {"sec2": _Sec2, "sec3": _Sec3, "sec4": _Sec4, "legacy": _Legacy}
 #: value columns of a legacy table, in the order of preference (headers.csv keys)
 _VALUE_ROLES = ("value", "period", "cumulative")
+
+
+@functools.lru_cache(maxsize=256)
+def _role_slots(roles: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The places of the value columns (in the order of preference) and of the unit columns
+    among the header ``roles`` of a legacy table."""
+    ranked = sorted((_VALUE_ROLES.index(role), i) for i, role in enumerate(roles) if role in _VALUE_ROLES)
+    return tuple(i for _, i in ranked), tuple(i for i, role in enumerate(roles) if role == "unit")
 
 
 # --------------------------------------------------------------------------- columns
@@ -670,12 +680,14 @@ def _by_column(r: Row, n: int, places: Sequence[Optional[tuple[int, int]]]) -> O
                 return None
             end = max(c.end for c in r.cols.values())
             cell = Cell("", end, end)  # a trailing empty cell the tab row lost
-        elif not parse_cell(cell.text).is_value:
+        elif cell_kind(cell.text) not in VALUE_KINDS:
             return None
         cells.append(cell)
-    taken = {id(c) for c in cells}
+    if len(cells) == len(r.values) and all(map(operator.is_, cells, r.values)):
+        return cells  # the row's own value cells, in order: no value left out
+    taken = set(map(id, cells))
     missed = (c for c in r.values if id(c) not in taken)
-    return None if any(parse_cell(c.text).kind != BLANK for c in missed) else cells
+    return None if any(cell_kind(c.text) != BLANK for c in missed) else cells
 
 
 @functools.lru_cache(maxsize=4096)
@@ -694,7 +706,7 @@ def _fit(values: list[Cell], n: int) -> Optional[list[Cell]]:
     first value of the data rows does), then at the end (empty columns of a grid).
     """
     cells = list(values)
-    blank = [parse_cell(c.text).kind == BLANK for c in cells]
+    blank = [cell_kind(c.text) == BLANK for c in cells]
     surplus = len(cells) - n
     drop: list[int] = []
     i = 0
@@ -739,7 +751,24 @@ def _value(
     unit: Optional[tuple[str, float]] = None,
 ) -> Value:
     """A table value from one cell (None cell: the row prints no value cell at all -> blank)."""
-    cv: CellValue = parse_cell(cell.text if cell is not None else "")
+    if cell is None:
+        value, out_unit, approximate, note = _reading(indicator, "", unit)
+        span = raw = None
+    else:
+        value, out_unit, approximate, note = _reading(indicator, cell.text, unit)
+        span, raw = (cell.start, cell.end), cell.text
+    # positional, in the field order of model.Value (tests/test_tables.py checks it): keyword
+    # arguments make this constructor 2.5x slower, and it runs for every cell of every table
+    return Value(indicator, value, applicant, out_unit, "table", approximate, label, evidence, span, note, raw, table)
+
+
+@functools.lru_cache(maxsize=16384)
+def _reading(
+    indicator: str, text: str, unit: Optional[tuple[str, float]]
+) -> tuple[Optional[float | int], Optional[str], bool, Optional[str]]:
+    """(value, unit, approximate, note) of a cell text read as ``indicator``; ``unit``: the row's
+    unit column or the column's (单位:元) header. Cached: the same cells recur in every report."""
+    cv: CellValue = parse_cell(text)
     ind_unit = _indicator_unit(indicator)
     value = cv.value
     out_unit = ind_unit
@@ -757,10 +786,7 @@ def _value(
             value = int(value)
     elif ind_unit is None and unit is not None:
         out_unit = unit[0]
-    span, raw = ((cell.start, cell.end), cell.text) if cell is not None else (None, None)
-    # positional, in the field order of model.Value (tests/test_tables.py checks it): keyword
-    # arguments make this constructor 2.5x slower, and it runs for every cell of every table
-    return Value(indicator, value, applicant, out_unit, "table", cv.approximate, label, evidence, span, cv.note, raw, table)
+    return value, out_unit, cv.approximate, cv.note
 
 
 _indicator_unit = functools.lru_cache(maxsize=None)(codebook.unit)
