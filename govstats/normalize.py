@@ -370,28 +370,59 @@ def _join_cell_lines(s: str) -> str:
 _CELL_SEP = "\u2063"
 
 
-def _map_cells(rows: list[list[Optional[str]]], fn) -> list[list[Optional[str]]]:
-    """Apply ``fn`` (str -> str) to every cell of a table in one call on the joined cells."""
-    flat = [c for row in rows for c in row if c is not None]
+def _map_flat(flat: list[str], fn) -> list[str]:
+    """Apply ``fn`` (str -> str) to every cell text of ``flat`` in one call on the joined cells."""
     parts = fn(_CELL_SEP.join(flat)).split(_CELL_SEP) if flat else []
     if len(parts) != len(flat):  # a step merged or split cells: fall back to one call per cell
         parts = [fn(c) for c in flat]
-    it = iter(parts)
-    return [[None if c is None else next(it) for c in row] for row in rows]
+    return parts
 
 
-def _cell_text(s: str) -> str:
-    return _join_cell_lines(s) if "\n" in s else s.strip()
+def _table_rows(b: RawBlock, texts: list[str], pos: int) -> tuple[list[list[Optional[Cell]]], list[str]]:
+    """The cells of table block ``b`` printed from offset ``pos`` on, one line per row ("cell | cell | …"):
+    (rows of cells, lines). ``texts`` holds the text of every cell that is not ``None`` in ``b.rows``,
+    in row order. A ``None`` position another cell spans stays ``None`` (filled later from its
+    origin); any other ``None`` is an empty cell. Spans follow from the lengths."""
+    rows: list[list[Optional[Cell]]] = []
+    lines: list[str] = []
+    spans = b.spans
+    it = iter(texts)
+    for r_i, row in enumerate(b.rows):
+        cells: list[Optional[Cell]] = []
+        at = pos
+        if None in row:
+            parts: list[str] = []
+            for c_i, raw in enumerate(row):
+                if raw is None and (r_i, c_i) in spans:
+                    cells.append(None)
+                    continue
+                txt = "" if raw is None else next(it)
+                end = at + len(txt)
+                cells.append(Cell(txt, at, end))
+                parts.append(txt)
+                at = end + 3  # " | "
+        else:  # the usual row
+            parts = [next(it) for _ in row]
+            for txt in parts:
+                end = at + len(txt)
+                cells.append(Cell(txt, at, end))
+                at = end + 3
+        line = " | ".join(parts) + "\n"
+        pos += len(line)
+        lines.append(line)
+        rows.append(cells)
+    return rows, lines
 
 
 def normalize(raw: RawDocument) -> Document:
     """Turn a loaded document into normalized text plus grids with spans (see module doc)."""
+    # per block: its cleaned text, or for a table the cleaned texts of its cells (those not None) in row order
     cleaned: list[object] = [
-        clean_chars(b.text) if b.kind == "text" else _map_cells(b.rows, clean_chars) for b in raw.blocks
+        clean_chars(b.text) if b.kind == "text"
+        else _map_flat([c for row in b.rows for c in row if c is not None], clean_chars)
+        for b in raw.blocks
     ]
-    sample = "".join(
-        c if isinstance(c, str) else "".join(x or "" for row in c for x in row) for c in cleaned  # type: ignore[union-attr]
-    )
+    sample = "".join(c if isinstance(c, str) else "".join(c) for c in cleaned)  # type: ignore[arg-type]
     nt, ns = script_counts(sample[:200000])
     script = "unknown" if nt + ns < 3 else ("traditional" if nt > ns else "simplified")
     # a simplified text is left as it is: characters such as 乾 (乾安县), 著 (显著) or 覆 count as
@@ -423,26 +454,12 @@ def normalize(raw: RawDocument) -> Document:
             if t.strip():
                 emit(t.strip("\n") + "\n")
         elif b.kind == "table":
-            rows: list[list[Optional[Cell]]] = []
             tstart = pos
-            texts = _map_cells(clean, lambda t: clean_line_noise(norm(t), removed))  # type: ignore[arg-type]
-            for r_i, row in enumerate(texts):
-                # the row is printed as "cell | cell | …": spans follow from the lengths
-                cells: list[Optional[Cell]] = []
-                parts: list[str] = []
-                at = pos
-                for c_i, cell_text in enumerate(row):
-                    if cell_text is None and (r_i, c_i) in b.spans:
-                        cells.append(None)  # filled below from the origin cell
-                        continue
-                    txt = _cell_text(cell_text or "")
-                    if parts:
-                        at += 3  # " | "
-                    cells.append(Cell(txt, at, at + len(txt)))
-                    parts.append(txt)
-                    at += len(txt)
-                emit(" | ".join(parts) + "\n")
-                rows.append(cells)
+            texts = _map_flat(clean, lambda t: clean_line_noise(norm(t), removed))  # type: ignore[arg-type]
+            # a cell's text: its lines joined, stripped
+            rows, lines = _table_rows(b, [_join_cell_lines(t) if "\n" in t else t.strip() for t in texts], pos)
+            pieces.extend(lines)
+            pos += sum(map(len, lines))
             # copies of spanning cells point at their origin cell's text and span
             for (r_i, c_i), (orow, ocol) in b.spans.items():
                 if r_i < len(rows) and c_i < len(rows[r_i]) and rows[r_i][c_i] is None:
