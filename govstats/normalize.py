@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import csv
 import functools
+import itertools
 import re
 import unicodedata
 from importlib import resources
@@ -253,12 +254,14 @@ def _any_inline_trigger() -> re.Pattern[str]:
 
 
 def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
-    """Cut injected spam and pinyin glosses out of a line or a block (inline rules never span lines)."""
+    """Cut injected spam and pinyin glosses out of a line or a block.
+
+    An inline rule never spans lines and never matches without its trigger, so in a block it runs
+    on the lines where its trigger is found, not on the whole block.
+    """
     if not _any_inline_trigger().search(line):
         return line
     for kind, rx, trigger in _noise_rules()["inline"]:
-        if trigger is not None and not trigger.search(line):
-            continue
 
         def _cut(m: re.Match[str], kind: str = kind) -> str:
             # never cut a statistic: a spam match must not swallow a number with its unit
@@ -267,7 +270,23 @@ def clean_line_noise(line: str, removed: list[tuple[str, str]]) -> str:
             removed.append((kind, m.group(0)))
             return ""
 
-        line = rx.sub(_cut, line)
+        if trigger is None or "\n" not in line:
+            if trigger is None or trigger.search(line):
+                line = rx.sub(_cut, line)
+            continue
+        pieces: list[str] = []
+        done = 0  # end of the last line cut
+        for m in trigger.finditer(line):
+            if m.start() < done:
+                continue  # (a line already cut)
+            start = line.rfind("\n", 0, m.start()) + 1
+            end = line.find("\n", m.start())
+            end = len(line) if end < 0 else end
+            pieces += (line[done:start], rx.sub(_cut, line[start:end]))
+            done = end
+        if pieces:
+            pieces.append(line[done:])
+            line = "".join(pieces)
     return line
 
 
@@ -313,11 +332,8 @@ def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str
     judged alone (a line with a statistic is never chrome; a header line goes to ``header_meta``).
     """
     lines = text.split("\n")
-    starts: list[int] = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    starts = list(itertools.accumulate([len(line) + 1 for line in lines], initial=0))
+    starts.pop()  # (the offset after the last line)
     candidates, spam_terms = _candidate_lines(text, starts)
     if not candidates:
         return clean_line_noise(text, removed)
