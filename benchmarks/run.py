@@ -361,7 +361,7 @@ def _reading(full: BuildRun, prof: Profile, sample: int, n_reports: int) -> str:
     return (f"Reading: {100 * phases.get('parse', 0.0) / total:.0f}% of the build is the parse phase; the rest "
             f"(start-up work on the inputs, cached parts, finish) takes {tail:.1f} s. Per report, a worker spends "
             f"{parse_ms:.1f} ms parsing and {convert_ms:.2f} ms converting the result (sample), and the build "
-            f"process {main_ms:.2f} ms of CPU writing cache parts and assembling the outputs; the whole tree used "
+            f"process {main_ms:.2f} ms of CPU reading the new cache parts and assembling the outputs; the whole tree used "
             f"{cpu_ms:.1f} ms of CPU per report (start-up, inputs and finish included). {TARGET_PER_CORE:.0f} reports/s "
             f"per core leaves {budget_ms:.1f} ms of one core per report, so on an otherwise idle machine the per-core "
             f"target is {'met' if cpu_ms <= budget_ms else f'{cpu_ms / budget_ms:.1f}x away'}; the wall-clock figures "

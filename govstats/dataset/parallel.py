@@ -4,31 +4,31 @@ A worker process that dies (segfault, out-of-memory kill) breaks the pool: the c
 running are retried file by file, each file alone, and a file that kills a worker on its own is
 ``failed`` (``CRASHED``); such failures are not cached, so the next build tries again. If workers
 die before a single result came back, the pool itself is unusable and the build stops
-(``WorkersFailed``). Results are buffered and written as cache parts every ``FLUSH_REPORTS``
-results or ``FLUSH_SECONDS``, so a killed build keeps most of its work; each part is then handed
-to ``on_batch`` (the build assembles its outputs from it while the workers go on parsing).
+(``WorkersFailed``). Each worker stores the chunk it parsed as a cache part itself and sends back
+only the part's name (results never travel through a pipe), so a killed build keeps all the work
+finished; this process reads the new parts and hands them to ``on_batch`` every ``FLUSH_REPORTS``
+results (the build assembles its outputs from them while the workers go on parsing).
 """
 from __future__ import annotations
 
 import gc
 import multiprocessing as mp
 import sys
-import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Callable, Optional
 
 import pyarrow as pa
 
 from ..errors import GovstatsError
-from .cache import Cache
+from .cache import Cache, CacheWriteFailed, write_part
 from .inputs import InputFile
-from .worker import ChunkResult, Parser, Task, default_parser, init_worker, parse_chunk
+from .worker import ChunkResult, Parser, Task, default_parser, from_ipc, init_worker, parse_chunk, to_ipc
 
-#: a cache part is written every FLUSH_REPORTS results or FLUSH_SECONDS, whichever comes first
+#: new parts are handed to ``on_batch`` in batches of at least FLUSH_REPORTS results (the last one smaller)
 FLUSH_REPORTS = 500
-FLUSH_SECONDS = 10.0
 MAX_CHUNK = 64
 #: chunks queued per worker: enough that the workers never run dry while this process writes and
 #: assembles a part (a few tenths of a second), few enough to keep memory flat
@@ -44,26 +44,33 @@ OnBatch = Callable[[ChunkResult], None]
 
 
 class _Buffer:
-    """Chunk results waiting to be written as one cache part, then handed to ``on_batch``."""
+    """Results of new parts waiting to be handed to ``on_batch`` together."""
 
-    def __init__(self, cache: Cache, on_batch: OnBatch) -> None:
-        self.cache, self.on_batch = cache, on_batch
+    def __init__(self, on_batch: OnBatch) -> None:
+        self.on_batch = on_batch
         self.chunks: list[ChunkResult] = []
-        self.reports, self.since = 0, time.monotonic()
+        self.reports = 0
 
     def add(self, result: ChunkResult) -> None:
         self.chunks.append(result)
         self.reports += result.parsed.num_rows
-        if self.reports >= FLUSH_REPORTS or time.monotonic() - self.since >= FLUSH_SECONDS:
+        if self.reports >= FLUSH_REPORTS:
             self.flush()
 
-    def flush(self, hand_on: bool = True) -> None:
-        chunks, self.chunks, self.reports, self.since = self.chunks, [], 0, time.monotonic()
+    def flush(self) -> None:
+        chunks, self.chunks, self.reports = self.chunks, [], 0
         if chunks:
-            merged = ChunkResult(*(pa.concat_tables([getattr(c, k) for c in chunks]) for k in ("parsed", "values", "checks")))
-            self.cache.write(merged)
-            if hand_on:
-                self.on_batch(merged)
+            self.on_batch(ChunkResult(*(pa.concat_tables([getattr(c, k) for c in chunks])
+                                        for k in ("parsed", "values", "checks"))))
+
+
+def parse_to_cache(tasks: list[Task], parser: Optional[Parser], version: str, timeout: Optional[float],
+                   folder: str) -> tuple[str, pa.Buffer]:
+    """Parse a chunk (in a worker process) and store its results as a new cache part in ``folder``;
+    return the part's name and its parsed rows (small, as an Arrow IPC stream: this process then
+    reads only the values and checks of the part)."""
+    result = parse_chunk(tasks, parser, version, timeout)
+    return write_part(Path(folder), result), to_ipc(result.parsed)
 
 
 def _chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
@@ -83,16 +90,18 @@ def _failed_row(task: Task, version: str, error: str) -> dict:
             "n_values": 0, "n_failed_checks": 0, "n_warnings": 0, "warnings": [], "parser_version": version}
 
 
-OnResult = Callable[[list[Task], ChunkResult], None]
+OnResult = Callable[[list[Task], tuple[str, pa.Buffer]], None]
 OnFailure = Callable[[Task, str], None]
 
 
 def _run_serial(chunks: list[list[Task]], args: tuple, on_result: OnResult, on_failure: OnFailure) -> None:
-    """``parse_chunk`` in this process; a chunk that raises is retried file by file (an error of
-    ``on_result`` itself, e.g. a full disk, stops the build)."""
+    """``parse_to_cache`` in this process; a chunk that raises is retried file by file (an error of
+    ``on_result`` itself or of the cache, e.g. a full disk, stops the build)."""
     for chunk in chunks:
         try:
-            result = parse_chunk(chunk, *args)
+            result = parse_to_cache(chunk, *args)
+        except CacheWriteFailed:
+            raise
         except Exception as e:  # noqa: BLE001 - one bad result must not stop the batch
             if len(chunk) == 1:
                 on_failure(chunk[0], f"internal error: {type(e).__name__}: {e}")
@@ -103,7 +112,7 @@ def _run_serial(chunks: list[list[Task]], args: tuple, on_result: OnResult, on_f
 
 
 def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnResult, on_failure: OnFailure) -> None:
-    """Run ``parse_chunk`` over ``chunks`` in worker processes; survive workers that die.
+    """Run ``parse_to_cache`` over ``chunks`` in worker processes; survive workers that die.
 
     Chunks that were running when the pool broke (or whose result raised) are retried file by
     file, each file alone in the pool, so the one that kills a worker is identified. If workers
@@ -119,7 +128,7 @@ def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnRes
 
             def submit(chunk: list[Task], alone: bool) -> None:
                 try:
-                    inflight[ex.submit(parse_chunk, chunk, *args)] = (chunk, alone)
+                    inflight[ex.submit(parse_to_cache, chunk, *args)] = (chunk, alone)
                 except BrokenProcessPool:
                     broken.append((chunk, alone))
 
@@ -137,6 +146,8 @@ def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnRes
                         except BrokenProcessPool:
                             broken.append((chunk, alone))
                             continue
+                        except CacheWriteFailed:
+                            raise
                         except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be sent back
                             if alone or len(chunk) == 1:
                                 on_failure(chunk[0], f"internal error: {type(e).__name__}: {e}")
@@ -161,19 +172,20 @@ def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnRes
 
 def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optional[Parser], version: str,
                  timeout: Optional[float], progress: bool, on_batch: OnBatch) -> dict[str, dict]:
-    """Parse ``todo`` into the cache, handing each part written to ``on_batch``; return the parsed
+    """Parse ``todo`` into the cache, handing the parts written to ``on_batch``; return the parsed
     rows of files that broke the machinery (worker died, result unusable), which are kept out of the
     cache so the next build retries them."""
     from tqdm import tqdm
 
     tasks = [Task(f.abspath, f.sha256) for f in todo if f.sha256]
     failed: dict[str, dict] = {}
-    buffer = _Buffer(cache, on_batch)
+    buffer = _Buffer(on_batch)
     bar = tqdm(total=len(tasks), unit="file", disable=not progress, file=sys.stderr, smoothing=0.1)
-    args = (parser, version, timeout)
+    args = (parser, version, timeout, str(cache.dir))
 
-    def on_result(chunk: list[Task], result: ChunkResult) -> None:
-        buffer.add(result)
+    def on_result(chunk: list[Task], written: tuple[str, pa.Buffer]) -> None:
+        part, parsed = written
+        buffer.add(cache.read_new(part, from_ipc(parsed)))
         bar.update(len(chunk))
 
     def on_failure(task: Task, error: str) -> None:
@@ -191,13 +203,10 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
                 _run_pool(_chunks(tasks, jobs), jobs, args, on_result, on_failure)
             finally:
                 gc.unfreeze()
-    except BaseException:
-        buffer.flush(hand_on=False)  # also on Ctrl-C: what was parsed stays cached
-        raise
     finally:
         bar.close()
     buffer.flush()
     return failed
 
 
-__all__ = ["CRASHED", "FLUSH_REPORTS", "FLUSH_SECONDS", "WorkersFailed", "parse_inputs"]
+__all__ = ["CRASHED", "FLUSH_REPORTS", "WorkersFailed", "parse_inputs", "parse_to_cache"]

@@ -4,11 +4,11 @@ Steps: take the build lock of OUT; walk and hash the inputs (hashes of unchanged
 the previous manifest); if the inputs, the parser version and the corrections are exactly those
 of the last complete build (``build.json``), stop there (a no-change rebuild reads no report);
 else assemble the cached results of the inputs into the five tables' temp files (phase
-``cached``), parse what the cache lacks in chunks over a process pool, writing cache parts and
-assembling each part as it comes while the workers go on (phase ``parse``), complete the tables
+``cached``), parse what the cache lacks in chunks over a process pool whose workers write cache
+parts, assembling the new parts as they come while the workers go on (phase ``parse``), complete the tables
 (primary reports, corrections, cross-year checks) and rename them into place (phase ``finish``);
 write ``build.json`` (fingerprint, summary, phases, CPU seconds of the build process and of its
-workers, the build process' CPU spent on cache parts and assembly, peak memory, warnings); tidy
+workers, the build process' CPU spent reading new cache parts and assembling, peak memory, warnings); tidy
 the cache.
 
 Parsing and its robustness: ``govstats.dataset.parallel``. A no-change rebuild imports neither
@@ -161,7 +161,7 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
                                out=str(out))
         # files that broke the machinery are retried by the next build: never "up to date" then
         _write_state(out, None if unusable else fingerprint, version, summary, clock.laps,
-                     {"assemble_batches": round(result.seconds, 3), "cache_writes": round(cache.write_seconds, 3)})
+                     {"assemble_batches": round(result.seconds, 3), "cache_reads": round(cache.read_seconds, 3)})
         save_hashes(out, files)
         if cache.needs_compaction(live):
             cache.compact(live)

@@ -47,18 +47,23 @@ class ChunkResult:
 
     def __reduce__(self) -> tuple:
         """Sent between processes as Arrow IPC streams (several times cheaper than pickling tables)."""
-        return _from_ipc, tuple(_to_ipc(t) for t in (self.parsed, self.values, self.checks))
+        return _from_ipc, tuple(to_ipc(t) for t in (self.parsed, self.values, self.checks))
 
 
-def _to_ipc(table: pa.Table) -> pa.Buffer:
+def to_ipc(table: pa.Table) -> pa.Buffer:
+    """``table`` as an Arrow IPC stream (what travels between processes)."""
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
     return sink.getvalue()
 
 
+def from_ipc(stream: pa.Buffer) -> pa.Table:
+    return pa.ipc.open_stream(stream).read_all()
+
+
 def _from_ipc(*streams: pa.Buffer) -> ChunkResult:
-    return ChunkResult(*(pa.ipc.open_stream(s).read_all() for s in streams))
+    return ChunkResult(*map(from_ipc, streams))
 
 
 def one_line(text: str) -> str:
