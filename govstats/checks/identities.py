@@ -33,7 +33,7 @@ import itertools
 import math
 import operator
 from dataclasses import dataclass
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Iterator, NamedTuple, Optional
 
 from .. import codebook
 from ..extract.labels import header_book, label_books
@@ -82,6 +82,10 @@ _TABLE = operator.attrgetter("table")
 _INDICATOR = operator.attrgetter("indicator")
 _APPLICANT = operator.attrgetter("applicant")
 _SOURCE = operator.attrgetter("source")
+_LABEL = operator.attrgetter("label")
+_VALUE = operator.attrgetter("value")
+_IS_TABLE = functools.partial(operator.eq, "table")
+_IS_NONE = functools.partial(operator.is_, None)
 
 
 def _pool(values: Iterable[Value]) -> dict[_Key, Value]:
@@ -136,17 +140,27 @@ def _groups() -> tuple[tuple[str, dict[str, tuple[_Key, ...]]], ...]:
     )
 
 
+class _Row(NamedTuple):
+    """The pool keys and term names of a Section 三 row's cells."""
+
+    total: _Key
+    six_keys: tuple[_Key, ...]  # the six applicant columns
+    six_names: tuple[str, ...]  # 总计 then the six columns
+    legal_entities: _Key
+    five_keys: tuple[_Key, ...]  # the five 法人或其他组织 columns
+    five_names: tuple[str, ...]  # 法人或其他组织小计 then its five columns
+
+
 @functools.lru_cache(maxsize=1024)
-def _row_terms(indicator: str) -> tuple[tuple[_Key, ...], tuple[str, ...], tuple[_Key, ...], tuple[str, ...]]:
-    """The pool keys and term names of a Section 三 row's cells: 总计 then the six applicant columns,
-    法人或其他组织小计 then its five columns."""
-    six = [("total", indicator)] + [(a, f"{indicator}@{a}") for a in APPLICANTS]
-    five = [("legal_entities", indicator)] + [(a, f"{indicator}@{a}") for a in LEGAL_ENTITY_COLUMNS]
-    return (
-        tuple(("sec3", indicator, a) for a, _ in six),
-        tuple(name for _, name in six),
-        tuple(("sec3", indicator, a) for a, _ in five),
-        tuple(name for _, name in five),
+def _row_terms(indicator: str) -> _Row:
+    """The pool keys and term names of a Section 三 row's cells."""
+    return _Row(
+        ("sec3", indicator, "total"),
+        tuple(("sec3", indicator, a) for a in APPLICANTS),
+        (indicator,) + tuple(f"{indicator}@{a}" for a in APPLICANTS),
+        ("sec3", indicator, "legal_entities"),
+        tuple(("sec3", indicator, a) for a in LEGAL_ENTITY_COLUMNS),
+        (indicator,) + tuple(f"{indicator}@{a}" for a in LEGAL_ENTITY_COLUMNS),
     )
 
 
@@ -204,17 +218,13 @@ def _derive(pool: dict[_Key, Value], tables: dict[str, _TableItems]) -> list[Val
                     add(_derived(code, "total", t, parts))
     for indicator in list(dict.fromkeys(map(_INDICATOR, tables.get("sec3", ())))):
         if ("sec3", indicator, "legal_entities") not in pool:
-            parts = complete(_row_terms(indicator)[2][1:])
+            parts = complete(_row_terms(indicator).five_keys)
             if parts:
                 add(_derived(indicator, "legal_entities", "sec3", parts))
     return out
 
 
 # --------------------------------------------------------------------------- checks
-_VALUE = operator.attrgetter("value")
-#: what the name of a term in evidence depends on (see ``_term_name``)
-_NAMED_BY = operator.attrgetter("label", "indicator", "source", "applicant")
-_IS_NONE = functools.partial(operator.is_, None)
 
 
 @dataclass(frozen=True)
@@ -256,14 +266,14 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
         if not items:
             continue  # nothing of the table printed: no term can be observed
         if ident.per_applicant and ident.table not in columns:
-            columns[ident.table] = _applicants({v.applicant for v in items if v.source == "table"})
+            columns[ident.table] = _applicants(set(_of_printed(_APPLICANT, items)))
         for a in columns[ident.table] if ident.per_applicant else ["total"]:
             if plan.terms is None:
                 observed = _terms(ident.observed, ident.table, a, pool, items)
                 expected = _terms(ident.expected, ident.table, a, pool, items)
                 if observed is None or expected is None:
                     continue
-                names = [name for name, _ in observed + expected]
+                names = tuple([name for name, _ in observed + expected])
                 terms = [v for _, v in observed + expected]
                 n_observed = len(observed)
             else:
@@ -301,19 +311,21 @@ def _compare(
     check: str,
     applicant: str,
     terms: list[Optional[Value]],
-    names: Sequence[str],
+    names: tuple[str, ...],
     n_observed: int,
     op: str,
     on_mismatch: str,
     what: str,
 ) -> Check:
-    """Σ observed terms (the first ``n_observed``) vs Σ expected terms (the rest); ``names``: the
-    term names (indicators; ``indicator@applicant`` for the cells of a row), None for a term the
-    pool lacks (not printed). Every term is a value of the pool under its own indicator."""
+    """Σ observed terms (the first ``n_observed``) vs Σ expected terms (the rest); ``terms``: their
+    values, None for a term the pool lacks (not printed). ``names``: the term names, indicators in
+    the column ``applicant``, or ``indicator@column`` (the cells of a row after its 总计 or 小计 in
+    the column ``applicant``): with ``applicant`` they say the indicator and column of each term
+    (every term is a value of the pool under its own key)."""
     nums = [] if any(map(_IS_NONE, terms)) else list(map(_VALUE, terms))
     if not nums or None in nums:
         return _not_assessable(check, applicant, list(zip(names, terms)), what)
-    evidence = _evidence(tuple(map(_NAMED_BY, terms))).format(*nums)  # type: ignore[arg-type]
+    evidence = _evidence(names, applicant, tuple(map(_LABEL, terms)), tuple(map(_SOURCE, terms))).format(*nums)
     obs = _number(sum(nums[:n_observed]))
     exp = _number(sum(nums[n_observed:]))
     ok = obs == exp or math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
@@ -323,11 +335,16 @@ def _compare(
 
 
 @functools.lru_cache(maxsize=4096)
-def _evidence(terms: tuple[tuple[Optional[str], str, str, str], ...]) -> str:
+def _evidence(names: tuple[str, ...], applicant: str, labels: tuple[Optional[str], ...], sources: tuple[str, ...]) -> str:
     """The evidence of a comparison as a ``str.format`` template: "name = {}" per term, from the
-    (label, indicator, source, applicant) of its value (see ``_term_name``)."""
-    names = (_value_name(label or _form_label(indicator), source == "derived", a) for label, indicator, source, a in terms)
-    return "; ".join(name.replace("{", "{{").replace("}", "}}") + " = {}" for name in names)
+    label and source of its value and its indicator and column (``names`` and ``applicant``, see
+    ``_compare``), as ``_term_name`` names it."""
+    out = []
+    for name, label, source in zip(names, labels, sources):
+        indicator, _, column = name.partition("@")
+        term = _value_name(label or _form_label(indicator), source == "derived", column or applicant)
+        out.append(term.replace("{", "{{").replace("}", "}}") + " = {}")
+    return "; ".join(out)
 
 
 def _not_assessable(check: str, applicant: str, terms: list[tuple[str, Optional[Value]]], what: str) -> Check:
@@ -389,28 +406,33 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     """
     checks: list[Check] = []
     get = pool.get
-    for indicator in dict.fromkeys([v.indicator for v in sec3 if v.source == "table"]):
-        (total_key, *six_keys), (total_name, *six_names), (le_key, *five_keys), (le_name, *five_names) = _row_terms(indicator)
-        total = get(total_key)
+    for indicator in dict.fromkeys(_of_printed(_INDICATOR, sec3)):
+        row = _row_terms(indicator)
+        total = get(row.total)
         if total is not None and total.source == "table":
-            parts = list(map(get, six_keys))
-            if any(v is not None and v.source == "table" for v in parts):
+            parts = list(map(get, row.six_keys))
+            if "table" in map(_SOURCE, filter(None, parts)):  # a printed cell among them
                 checks.append(
                     _compare(
-                        f"sec3.row_sum.{indicator}", "total", [total] + parts, [indicator] + six_names, 1, "=", "fail",
+                        f"sec3.row_sum.{indicator}", "total", [total] + parts, row.six_names, 1, "=", "fail",
                         f"{total.label or indicator}: the applicant columns sum to 总计",
                     )
                 )
-        sub = get(le_key)
+        sub = get(row.legal_entities)
         if sub is not None and sub.source == "table":
             checks.append(
                 _compare(
-                    f"sec3.legal_entities_sum.{indicator}", "legal_entities", [sub] + list(map(get, five_keys)),
-                    [indicator] + five_names, 1, "=", "fail",
+                    f"sec3.legal_entities_sum.{indicator}", "legal_entities", [sub] + list(map(get, row.five_keys)),
+                    row.five_names, 1, "=", "fail",
                     f"{sub.label or indicator}: 法人或其他组织小计 = Σ its five columns",
                 )
             )
     return checks
+
+
+def _of_printed(attribute: operator.attrgetter, items: _TableItems) -> Iterator:
+    """``attribute`` of each printed value (source "table") of ``items``, in order."""
+    return itertools.compress(map(attribute, items), map(_IS_TABLE, map(_SOURCE, items)))
 
 
 def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
