@@ -91,8 +91,16 @@ def script_counts(text: str) -> tuple[int, int]:
 
 
 def detect_script(text: str) -> str:
-    """"traditional", "simplified" or "unknown" (too little Chinese text to tell)."""
-    nt, ns = script_counts(text)
+    """"traditional", "simplified" or "unknown" (too little Chinese text to tell).
+
+    Traditional when traditional-only characters outnumber simplified-only ones, unknown when there
+    are fewer than 3 of both together. The simplified-only characters are counted only as far as
+    the answer needs (one more than the traditional-only ones, and at least 3): in a simplified
+    text the count stops after a few characters.
+    """
+    rt, rs = _script_regexes()
+    nt = len(rt.findall(text))
+    ns = sum(1 for _ in itertools.islice(rs.finditer(text), max(nt + 1, 3)))
     if nt + ns < 3:
         return "unknown"
     return "traditional" if nt > ns else "simplified"
@@ -163,9 +171,12 @@ _HEADER_KEY_RE = re.compile(
 )
 
 
+_LETTER_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[{CJK}](?:\s|$|[:：]))")
+
+
 def _squash_letter_spacing(line: str) -> str:
     # "索 引 号" -> "索引号": single CJK characters separated by single spaces
-    return re.sub(rf"(?<=[{CJK}]) (?=[{CJK}](?:\s|$|[:：]))", "", line)
+    return _LETTER_SPACE.sub("", line) if " " in line else line
 
 
 def parse_header_line(line: str) -> Optional[dict[str, str]]:
@@ -439,8 +450,7 @@ def normalize(raw: RawDocument) -> Document:
         for b in raw.blocks
     ]
     sample = "".join(c if isinstance(c, str) else "".join(c) for c in cleaned)  # type: ignore[arg-type]
-    nt, ns = script_counts(sample[:200000])
-    script = "unknown" if nt + ns < 3 else ("traditional" if nt > ns else "simplified")
+    script = detect_script(sample[:200000])
     # a simplified text is left as it is: characters such as 乾 (乾安县), 著 (显著) or 覆 count as
     # traditional for OpenCC but are standard simplified characters too, so converting stray ones
     # would corrupt names
