@@ -296,7 +296,9 @@ def check_mojibake(text: str) -> tuple[str, list[str]]:
             f"mojibake: {n_latin} sequences of UTF-8 decoded as Latin-1/Windows-1252 (such as 'å…¬'); "
             "numbers are readable, labels may not match"
         )
-    n_cjk, common_share = _hanzi_stats(wide)
+    # without a single uncommon character the share of common ones is 1.0 (the usual text): the
+    # Chinese characters need no counting then
+    n_cjk, common_share = _hanzi_stats(wide) if _uncommon_re().search(wide) else (0, 1.0)
     if n_cjk >= 20 and common_share < 0.75:
         fixed = _repair(text, "gb18030")
         if fixed is not None and hanzi_stats(fixed[:SAMPLE_CHARS])[1] > common_share:

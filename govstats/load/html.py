@@ -191,10 +191,25 @@ def _table_rows(table: etree._Element) -> list[list[etree._Element]]:
     return rows
 
 
+class _PageChars:
+    """The visible characters of a whole page, counted when first asked for (most pages have no
+    chrome element whose share of the text must be judged). The walk never changes the tree."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._root: Optional[etree._Element] = root
+        self._n = 0
+
+    def __int__(self) -> int:
+        if self._root is not None:
+            self._n = _visible_chars(_text_of(self._root))
+            self._root = None
+        return self._n
+
+
 class _Walker:
     """Walks an element tree once, producing text lines and (optionally) table blocks."""
 
-    def __init__(self, rules: _ChromeRules, page_chars: int, tables: bool) -> None:
+    def __init__(self, rules: _ChromeRules, page_chars: _PageChars, tables: bool) -> None:
         self.rules = rules
         self.page_chars = page_chars
         self.tables = tables  # False inside a data-table cell: only text is wanted there
@@ -226,15 +241,18 @@ class _Walker:
     # ----------------------------------------------------------------- decisions
     def _skip(self, el: etree._Element) -> bool:
         tag = el.tag
-        if _is_hidden(el):
-            return True
         by_tag = tag in self.rules.tags
-        if not by_tag and (not self.tables or tag in _TABLE_PARTS or not _has_chrome_token(el, self.rules.tokens)):
+        if not el.keys():  # no attributes (most elements): neither hidden nor with a chrome class/id
+            if not by_tag:
+                return False
+        elif _is_hidden(el):
+            return True
+        elif not by_tag and (not self.tables or tag in _TABLE_PARTS or not _has_chrome_token(el, self.rules.tokens)):
             return False
         text = _text_of(el)
         if self.rules.keep is not None and self.rules.keep.search(text):
             return False
-        return _visible_chars(text) <= CHROME_MAX_SHARE * self.page_chars
+        return _visible_chars(text) <= CHROME_MAX_SHARE * int(self.page_chars)
 
     def _data_table(self, table: etree._Element) -> Optional[RawBlock]:
         """The table as a grid block, or None when it is page layout."""
@@ -344,8 +362,7 @@ def load_html(data: bytes, path: str, sha: str) -> RawDocument:
     root = _parse(text, path)
     title = _title(root)
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
-    page_chars = _visible_chars(_text_of(root))
-    walker = _Walker(_chrome_rules(), page_chars, tables=True)
+    walker = _Walker(_chrome_rules(), _PageChars(root), tables=True)
     walker.walk(root)
     walker.flush_text()
     if not walker.blocks:
