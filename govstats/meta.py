@@ -143,10 +143,11 @@ def find_year(doc: Document, title: Optional[str]) -> tuple[Optional[int], str]:
     text = doc.text[:60000]
     scores: Counter[int] = Counter()
     evidence: dict[int, str] = {}
+    this_year = date.today().year
 
     def vote(y: str, w: float, ev: str) -> None:
         yi = int(y)
-        if 1990 <= yi <= date.today().year:
+        if 1990 <= yi <= this_year:
             scores[yi] += w
             evidence.setdefault(yi, ev)
 
