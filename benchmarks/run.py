@@ -201,17 +201,18 @@ class Profile:
     """Where a worker's time goes, measured in this process over a sample of reports."""
 
     stages: dict[str, float]  # seconds per parse stage over the sample
-    conversion: float  # seconds of the worker's own work (ParseResult -> Arrow tables) over the sample
+    conversion: float  # seconds of the worker's own work (ParseResult -> Arrow tables -> cache part) over the sample
     hot: str  # the heaviest govstats functions of parse_document (a markdown table)
 
 
 def stage_profile(paths: list[Path], top: int = 12) -> Profile:
     """Seconds per stage over ``paths``, in this process with a worker's collector setting, chunk by
     chunk as a worker goes: each report loaded, normalized and parsed, then the chunk's results
-    converted to Arrow (``govstats.dataset.worker.parse_chunk`` around a parser that returns them at
-    once). Then, in a second pass under cProfile, the heaviest functions of the parse."""
-    from govstats.dataset.parallel import MAX_CHUNK
-    from govstats.dataset.worker import GC_THRESHOLD, Task, parse_chunk
+    converted to Arrow and written as a cache part in a temp folder
+    (``govstats.dataset.parallel.parse_to_cache`` around a parser that returns them at once). Then,
+    in a second pass under cProfile, the heaviest functions of the parse."""
+    from govstats.dataset.parallel import MAX_CHUNK, parse_to_cache
+    from govstats.dataset.worker import GC_THRESHOLD, Task
     from govstats.load import load
     from govstats.normalize import normalize
     from govstats.parse import parse_document
@@ -226,6 +227,7 @@ def stage_profile(paths: list[Path], top: int = 12) -> Profile:
     conversion = 0.0
     threshold = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    parts = tempfile.TemporaryDirectory(prefix="govstats-parts-")
     try:
         for start in range(0, len(paths), MAX_CHUNK):
             results = {}
@@ -243,10 +245,11 @@ def stage_profile(paths: list[Path], top: int = 12) -> Profile:
                     stages[k] += dt
             tasks = [Task(p, f"{i:064x}") for i, p in enumerate(results)]
             t0 = time.perf_counter()
-            parse_chunk(tasks, results.__getitem__, "benchmark", None)
+            parse_to_cache(tasks, results.__getitem__, "benchmark", None, parts.name)
             conversion += time.perf_counter() - t0
     finally:
         gc.set_threshold(*threshold)
+        parts.cleanup()
     prof = cProfile.Profile()
     prof.runcall(lambda: [parse(p) for p in paths])
     stats = pstats.Stats(prof)
@@ -335,7 +338,7 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
         "| stage | s | ms per report | share |",
         "|---|---:|---:|---:|",
         *[f"| {k} | {v:.2f} | {1000 * v / sample:.2f} | {100 * v / worker if worker else 0:.0f}% |"
-          for k, v in {**prof.stages, "conversion of the ParseResult to Arrow (the worker's own work)": prof.conversion}.items()],
+          for k, v in {**prof.stages, "conversion of the ParseResult to Arrow, written as a cache part (the worker's own work)": prof.conversion}.items()],
         "",
         "Heaviest govstats functions of the parse in that sample (a second pass under cProfile, which slows it):",
         "",
@@ -360,8 +363,9 @@ def _reading(full: BuildRun, prof: Profile, sample: int, n_reports: int) -> str:
     tail = total - phases.get("parse", 0.0)
     return (f"Reading: {100 * phases.get('parse', 0.0) / total:.0f}% of the build is the parse phase; the rest "
             f"(start-up work on the inputs, cached parts, finish) takes {tail:.1f} s. Per report, a worker spends "
-            f"{parse_ms:.1f} ms parsing and {convert_ms:.2f} ms converting the result (sample), and the build "
-            f"process {main_ms:.2f} ms of CPU reading the new cache parts and assembling the outputs; the whole tree used "
+            f"{parse_ms:.1f} ms parsing and {convert_ms:.2f} ms converting the result and writing it to the cache "
+            f"(sample), and the build process {main_ms:.2f} ms of CPU reading the new cache parts and assembling "
+            f"the outputs; the whole tree used "
             f"{cpu_ms:.1f} ms of CPU per report (start-up, inputs and finish included). {TARGET_PER_CORE:.0f} reports/s "
             f"per core leaves {budget_ms:.1f} ms of one core per report, so on an otherwise idle machine the per-core "
             f"target is {'met' if cpu_ms <= budget_ms else f'{cpu_ms / budget_ms:.1f}x away'}; the wall-clock figures "

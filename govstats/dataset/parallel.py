@@ -29,9 +29,11 @@ from .worker import ChunkResult, Parser, Task, default_parser, from_ipc, init_wo
 
 #: new parts are handed to ``on_batch`` in batches of at least FLUSH_REPORTS results (the last one smaller)
 FLUSH_REPORTS = 500
-MAX_CHUNK = 64
-#: chunks queued per worker: enough that the workers never run dry while this process writes and
-#: assembles a part (a few tenths of a second), few enough to keep memory flat
+#: inputs per chunk at most (a chunk is one task of a worker and one cache part: writing a part costs
+#: about 2.5 ms however small, so large builds use large chunks)
+MAX_CHUNK = 128
+#: chunks queued per worker: enough that the workers never run dry while this process reads and
+#: assembles parts (a few tenths of a second), few enough to keep memory flat
 QUEUED_PER_WORKER = 4
 CRASHED = "worker process died while parsing this file (crash or out of memory)"
 
