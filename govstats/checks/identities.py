@@ -165,7 +165,7 @@ def _row_terms(indicator: str) -> _Row:
 
 
 def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> Value:
-    total = _number(sum([p.value for p in parts]))  # type: ignore[misc]
+    total = _number(sum(map(_VALUE, parts)))
     unit = codebook.unit(indicator)
     value = float(total) if unit == "万元" else total
     evidence = " + ".join([f"{p.label or p.indicator} {p.value}" for p in parts])
@@ -255,7 +255,7 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
     """Every table identity, each pass / fail / uncertain / not_assessable, with evidence."""
     pool = _pool(values)
     tables = _by_table(pool)
-    if "derived" not in map(_SOURCE, values):  # a caller that did not derive
+    if "derived" not in map(_SOURCE, reversed(values)):  # a caller that did not derive (derived values come last)
         _derive(pool, tables)
     get = pool.get
     checks: list[Check] = []
@@ -440,7 +440,8 @@ def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
     split by table (see ``_by_table``)."""
     checks: list[Check] = []
     for table in ("sec3", "sec4"):
-        printed = [v for v in tables.get(table, []) if v.source == "table"]
+        items = tables.get(table, [])
+        printed = list(itertools.compress(items, map(_IS_TABLE, map(_SOURCE, items))))
         if not printed:
             continue
         bad = [v for v in printed if v.value is not None and (v.value < 0 or not float(v.value).is_integer())]

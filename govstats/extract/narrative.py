@@ -804,16 +804,11 @@ def _zeros(scan: _Scan) -> list[_Found]:
             blocked, note = scan.subject(z.indicator, s0, m.start())
             if blocked:
                 continue
+            # positional, in the field order of model.Value (keyword arguments are slower)
             v = Value(
-                indicator=z.indicator,
-                value=0,
-                unit=codebook.unit(z.indicator),
-                source="narrative",
-                label=m.group(0),
-                evidence=sentence.strip(),
-                span=scan.view.doc_span(m.start(), m.end()),
-                note="; ".join(x for x in ("zero stated in words", note) if x),
-                raw=m.group(0),
+                z.indicator, 0, "total", codebook.unit(z.indicator), "narrative", False, m.group(0), sentence.strip(),
+                scan.view.doc_span(m.start(), m.end()), "; ".join(x for x in ("zero stated in words", note) if x),
+                m.group(0),
             )
             found.append(_Found(v, m.start(), scan.rank(z.indicator, m.start())))
     return found
