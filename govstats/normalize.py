@@ -196,6 +196,8 @@ def parse_header_line(line: str) -> Optional[dict[str, str]]:
             s = " ".join(f"{k}: {v}" if k in _HEADER_KEYS else v for k, v in zip(cells[::2], cells[1::2]))
             if len(cells) % 2:
                 s += " " + cells[-1]
+    if ":" not in s and "：" not in s:
+        return None  # (every key needs its colon)
     hits = list(_HEADER_KEY_RE.finditer(s))
     if not hits:
         return None
@@ -310,30 +312,98 @@ def _line_rule() -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=1)
 def _line_rule_multiline() -> re.Pattern[str]:
-    """The line rules as one multi-line scan over a whole block: finds the lines worth a closer look."""
+    """The line rules as one multi-line scan over a whole block: finds the lines worth a closer look.
+
+    Searched in "\n" + block (a match starts at the newline before its line, so its offset is the
+    line's offset in the block): the engine jumps from newline to newline instead of trying every
+    position, and a line whose first character can start no rule is given up at once.
+    """
     parts = []
+    firsts: Optional[list[str]] = []
     for kind, rx, _ in _noise_rules()["line"]:
         p = rx.pattern
         assert p.startswith("^") and p.endswith("$"), f"line rule {p!r} must be anchored"
         parts.append(p[1:-1])
-    return re.compile("(?m)^[ \t]*(?:" + "|".join(f"(?:{p})" for p in parts) + ")[ \t]*$")
+        first = _first_chars(p[1:-1], rx.flags)
+        firsts = None if first is None or firsts is None else firsts + [first]
+    head = f"(?=[{''.join(firsts)}])" if firsts else ""
+    return re.compile("(?m)\n[ \t]*" + head + "(?:" + "|".join(f"(?:{p})" for p in parts) + ")[ \t]*$")
+
+
+def _first_chars(pattern: str, flags: int = 0) -> Optional[str]:
+    """The body of a character class that holds the first character of every match of ``pattern``
+    (read from the parsed pattern), or None when it cannot tell (a pattern that may match nothing,
+    ``.``, a negated class, case-insensitive matching ...)."""
+    from re import _constants as c, _parser  # the standard library's own regex parser
+
+    categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
+
+    class Unknown(Exception):
+        pass
+
+    def seq(items) -> tuple[list[str], bool]:  # (class items, may match the empty string)
+        out: list[str] = []
+        for op, av in items:
+            chars, empty = one(op, av)
+            out += chars
+            if not empty:
+                return out, False
+        return out, True
+
+    def one(op, av) -> tuple[list[str], bool]:
+        if op is c.LITERAL:
+            return [re.escape(chr(av))], False
+        if op is c.IN:
+            out = []
+            for iop, iav in av:
+                if iop is c.LITERAL:
+                    out.append(re.escape(chr(iav)))
+                elif iop is c.RANGE:
+                    out.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+                elif iop is c.CATEGORY and iav in categories:
+                    out.append(categories[iav])
+                else:
+                    raise Unknown
+            return out, False
+        if op is c.BRANCH:
+            alts = [seq(alt) for alt in av[1]]
+            return [x for chars, _ in alts for x in chars], any(empty for _, empty in alts)
+        if op is c.SUBPATTERN:
+            return seq(av[3])
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            chars, empty = seq(av[2])
+            return chars, empty or av[0] == 0
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            return [], True  # zero width
+        raise Unknown
+
+    try:
+        parsed = _parser.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        chars, empty = seq(parsed)
+    except Exception:  # (Unknown, or a parser of another Python version)
+        return None
+    return None if empty or not chars else "".join(dict.fromkeys(chars))
 
 
 _PIPE_LIST_LINE = re.compile(r"(?m)^(?:[^\n|]*\|){5}")
 
 
-def _candidate_lines(text: str, starts: list[int]) -> tuple[set[int], bool]:
-    """Indexes of the lines that may be noise (a superset), and whether spam terms occur at all."""
-    found: list[int] = [m.start() for m in _line_rule_multiline().finditer(text)]
+def _candidate_lines(text: str, starts: list[int]) -> tuple[set[int], set[int], set[int]]:
+    """Indexes of the lines that may be noise (a superset), of those with a spam term, and of those
+    with a junk character (spam terms and junk characters never span lines)."""
+
+    def line_of(p: int) -> int:
+        return bisect.bisect_right(starts, p) - 1
+
+    found: list[int] = [m.start() for m in _line_rule_multiline().finditer("\n" + text)]
     found += [m.start() for m in _HEADER_HINT.finditer(text)]
-    spam_terms = False
-    for m in _spam_any().finditer(text):
-        spam_terms = True
-        found.append(m.start())
     if text.count("|") >= 5:  # (a list line needs five)
         found += [m.start() for m in _PIPE_LIST_LINE.finditer(text)]
-    found += [m.start() for m in _JUNK_CHAR.finditer(text)]
-    return {bisect.bisect_right(starts, p) - 1 for p in found}, spam_terms
+    spam = {line_of(m.start()) for m in _spam_any().finditer(text)}
+    junk = {line_of(m.start()) for m in _JUNK_CHAR.finditer(text)}
+    return {line_of(p) for p in found} | spam | junk, spam, junk
 
 
 def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str, str]]) -> str:
@@ -345,7 +415,7 @@ def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str
     lines = text.split("\n")
     starts = list(itertools.accumulate([len(line) + 1 for line in lines], initial=0))
     starts.pop()  # (the offset after the last line)
-    candidates, spam_terms = _candidate_lines(text, starts)
+    candidates, spam_lines, junk_lines = _candidate_lines(text, starts)
     if not candidates:
         return clean_line_noise(text, removed)
     line_rule = _line_rule()
@@ -367,9 +437,9 @@ def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str
                     for k, v in hdr.items():
                         header_meta.setdefault(k, clean_line_noise(v, removed).strip())
                     kind = "header"
-        if kind is None and _is_spam_line(s, spam_terms) and not _STAT.search(s):
+        if kind is None and _is_spam_line(s, i in spam_lines) and not _STAT.search(s):
             kind = "spam_line"
-        if kind is None and len(s) >= 4 and _junk_ratio(s) > 0.3:
+        if kind is None and i in junk_lines and len(s) >= 4 and _junk_ratio(s) > 0.3:
             kind = "binary_junk"
         if kind is not None:
             removed.append((kind, s))
