@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator, Optional, TypeVar
 
 from .extract.cells import BLANK as BLANK_CELL, NA, NUMBER, TEXT, UNIT, parse_cell
@@ -61,6 +61,10 @@ class _Line:
     style: str  # lines | pipe-lines | pipe | markdown | tab | spaced
     cells: list[Cell]
     kinds: list[str]  # parse_cell kind of each cell
+    n_values: int = field(init=False, default=0)  # value cells (numbers, not-applicable marks)
+
+    def __post_init__(self) -> None:
+        self.n_values = sum(k in _VALUE_KINDS for k in self.kinds)
 
 
 def _bare(start: int, kind: str, style: str = "") -> _Line:
@@ -240,7 +244,7 @@ def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[_Run]:
 
 
 def _value_count(run: _Run) -> int:
-    return sum(k in _VALUE_KINDS for _, ln in run for k in ln.kinds)
+    return sum([ln.n_values for _, ln in run])
 
 
 def _row_mode(run: _Run) -> bool:

@@ -83,6 +83,9 @@ class _Reader:
         cells = row.labels
         i = 0
         while i < len(cells):
+            if i + 1 == len(cells) and _header_reading(cells[i].text) is None:
+                rest.append(cells[i])  # the last cell, alone, reads as no header: a row label
+                break
             before = self.current
             used = self._header_cells(row, cells, i)
             if not used:
