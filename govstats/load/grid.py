@@ -88,8 +88,8 @@ class GridBuilder:
         """Place ``texts`` in ``row`` from column ``col`` on; return the column after the last one."""
         if not texts:
             return col
-        slots = self._row(row, 0)
-        if _FREE not in slots and col <= len(slots):
+        slots = self._grid[row] if row < len(self._grid) else self._row(row, 0)
+        if col <= len(slots) and _FREE not in slots:
             # the usual row: every position is taken (earlier spans, if any, cover a prefix), so
             # the cells go at its end; a cell's own span fills the positions it adds
             if spans:

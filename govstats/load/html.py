@@ -187,7 +187,9 @@ def _table_rows(table: etree._Element) -> list[list[etree._Element]]:
         if tag == "tr":
             rows.append(_row_cells(child))
         elif tag in _ROW_GROUPS:
-            rows.extend(_row_cells(tr) for tr in child if tr.tag == "tr")
+            for tr in child:
+                if tr.tag == "tr":
+                    rows.append(_row_cells(tr))
     return rows
 
 
@@ -263,7 +265,7 @@ class _Walker:
         n_rows = len(rows)
         for r, cells in enumerate(rows):
             texts: list[str] = []
-            spans: dict[int, tuple[int, int]] = {}
+            spans: Optional[dict[int, tuple[int, int]]] = None
             for cell in cells:
                 if len(cell):
                     text = self._cell_text(cell)
@@ -275,6 +277,8 @@ class _Walker:
                     rowspan = n_rows - r if rowspan == 0 else (rowspan or 1)
                     colspan = _int_attr(cell, "colspan") or 1
                     if rowspan != 1 or colspan != 1:
+                        if spans is None:
+                            spans = {}
                         spans[len(texts)] = (rowspan, colspan)
                 texts.append(text)
             grid.add_row(r, texts, spans, max_row=n_rows)
