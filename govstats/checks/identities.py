@@ -33,7 +33,7 @@ import itertools
 import math
 import operator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from .. import codebook
 from ..extract.labels import header_book, label_books
@@ -77,21 +77,14 @@ def identities() -> tuple[Identity, ...]:
 
 
 # --------------------------------------------------------------------------- value pool
-_KEY = operator.attrgetter("table", "indicator", "applicant")
+# (comprehensions read attributes faster than operator.attrgetter on Python 3.11)
 _TABLE = operator.attrgetter("table")
-_INDICATOR = operator.attrgetter("indicator")
-_APPLICANT = operator.attrgetter("applicant")
-_SOURCE = operator.attrgetter("source")
-_LABEL = operator.attrgetter("label")
-_VALUE = operator.attrgetter("value")
-_IS_TABLE = functools.partial(operator.eq, "table")
-_IS_NONE = functools.partial(operator.is_, None)
 
 
 def _pool(values: Iterable[Value]) -> dict[_Key, Value]:
     """Printed table values and derived values by (table, indicator, applicant); the first wins."""
     pooled = [v for v in values if v.source in ("table", "derived") and v.table and v.indicator != "extra"]
-    keys = list(map(_KEY, pooled))
+    keys = [(v.table, v.indicator, v.applicant) for v in pooled]
     pool = dict(zip(keys, pooled))  # each key in the place of its first value, with its last value
     if len(pool) < len(pooled):  # a key given twice: the first value wins
         pool = {}
@@ -165,7 +158,7 @@ def _row_terms(indicator: str) -> _Row:
 
 
 def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> Value:
-    total = _number(sum(map(_VALUE, parts)))
+    total = _number(sum([p.value for p in parts]))  # type: ignore[misc]
     unit = codebook.unit(indicator)
     value = float(total) if unit == "万元" else total
     evidence = " + ".join([f"{p.label or p.indicator} {p.value}" for p in parts])
@@ -202,7 +195,7 @@ def _derive(pool: dict[_Key, Value], tables: dict[str, _TableItems]) -> list[Val
             parts.append(p)
         return parts
 
-    sec3_applicants = _applicants(set(map(_APPLICANT, tables.get("sec3", ()))))
+    sec3_applicants = _applicants({v.applicant for v in tables.get("sec3", ())})
     for group, keys in _groups():
         for a in sec3_applicants:
             if ("sec3", group, a) not in pool:
@@ -211,12 +204,12 @@ def _derive(pool: dict[_Key, Value], tables: dict[str, _TableItems]) -> list[Val
                     add(_derived(group, a, "sec3", parts))
     for code, sum_of in _sums():
         first = sum_of[0]
-        for t in sorted([t for t, items in tables.items() if first in map(_INDICATOR, items)]):
+        for t in sorted([t for t, items in tables.items() if any(v.indicator == first for v in items)]):
             if not any((t2, code, "total") in pool for t2 in tables):
                 parts = complete([(t, p, "total") for p in sum_of])
                 if parts:
                     add(_derived(code, "total", t, parts))
-    for indicator in list(dict.fromkeys(map(_INDICATOR, tables.get("sec3", ())))):
+    for indicator in list(dict.fromkeys([v.indicator for v in tables.get("sec3", ())])):
         if ("sec3", indicator, "legal_entities") not in pool:
             parts = complete(_row_terms(indicator).five_keys)
             if parts:
@@ -255,7 +248,7 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
     """Every table identity, each pass / fail / uncertain / not_assessable, with evidence."""
     pool = _pool(values)
     tables = _by_table(pool)
-    if "derived" not in map(_SOURCE, reversed(values)):  # a caller that did not derive (derived values come last)
+    if not any(v.source == "derived" for v in reversed(values)):  # a caller that did not derive (derived values come last)
         _derive(pool, tables)
     get = pool.get
     checks: list[Check] = []
@@ -266,7 +259,7 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
         if not items:
             continue  # nothing of the table printed: no term can be observed
         if ident.per_applicant and ident.table not in columns:
-            columns[ident.table] = _applicants(set(_of_printed(_APPLICANT, items)))
+            columns[ident.table] = _applicants({v.applicant for v in items if v.source == "table"})
         for a in columns[ident.table] if ident.per_applicant else ["total"]:
             if plan.terms is None:
                 observed = _terms(ident.observed, ident.table, a, pool, items)
@@ -279,7 +272,7 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
             else:
                 keys, names, n_observed = plan.terms[a]  # type: ignore[assignment]
                 terms = list(map(get, keys))
-            if all(map(_IS_NONE, terms[:n_observed])):
+            if all([v is None for v in terms[:n_observed]]):
                 continue
             checks.append(_compare(ident.check, a, terms, names, n_observed, ident.op, ident.on_mismatch, plan.what[a]))
     checks += _row_sums(pool, tables.get("sec3", []))
@@ -322,10 +315,13 @@ def _compare(
     the column ``applicant``, or ``indicator@column`` (the cells of a row after its 总计 or 小计 in
     the column ``applicant``): with ``applicant`` they say the indicator and column of each term
     (every term is a value of the pool under its own key)."""
-    nums = [] if any(map(_IS_NONE, terms)) else list(map(_VALUE, terms))
-    if not nums or None in nums:
-        return _not_assessable(check, applicant, list(zip(names, terms)), what)
-    evidence = _evidence(names, applicant, tuple(map(_LABEL, terms)), tuple(map(_SOURCE, terms))).format(*nums)
+    for v in terms:
+        if v is None or v.value is None:
+            return _not_assessable(check, applicant, list(zip(names, terms)), what)
+    nums = [v.value for v in terms]  # type: ignore[union-attr]
+    labels = tuple([v.label for v in terms])  # type: ignore[union-attr]
+    sources = tuple([v.source for v in terms])  # type: ignore[union-attr]
+    evidence = _evidence(names, applicant, labels, sources).format(*nums)
     obs = _number(sum(nums[:n_observed]))
     exp = _number(sum(nums[n_observed:]))
     ok = obs == exp or math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
@@ -406,12 +402,12 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     """
     checks: list[Check] = []
     get = pool.get
-    for indicator in dict.fromkeys(_of_printed(_INDICATOR, sec3)):
+    for indicator in dict.fromkeys([v.indicator for v in sec3 if v.source == "table"]):
         row = _row_terms(indicator)
         total = get(row.total)
         if total is not None and total.source == "table":
             parts = list(map(get, row.six_keys))
-            if "table" in map(_SOURCE, filter(None, parts)):  # a printed cell among them
+            if any(v is not None and v.source == "table" for v in parts):
                 checks.append(
                     _compare(
                         f"sec3.row_sum.{indicator}", "total", [total] + parts, row.six_names, 1, "=", "fail",
@@ -430,18 +426,12 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     return checks
 
 
-def _of_printed(attribute: operator.attrgetter, items: _TableItems) -> Iterator:
-    """``attribute`` of each printed value (source "table") of ``items``, in order."""
-    return itertools.compress(map(attribute, items), map(_IS_TABLE, map(_SOURCE, items)))
-
-
 def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
     """Every printed cell of Sections 三 and 四 is a non-negative integer (I6); ``tables``: the pool
     split by table (see ``_by_table``)."""
     checks: list[Check] = []
     for table in ("sec3", "sec4"):
-        items = tables.get(table, [])
-        printed = list(itertools.compress(items, map(_IS_TABLE, map(_SOURCE, items))))
+        printed = [v for v in tables.get(table, []) if v.source == "table"]
         if not printed:
             continue
         bad = [v for v in printed if v.value is not None and (v.value < 0 or not float(v.value).is_integer())]

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple, Optional, Sequence
@@ -490,8 +489,7 @@ class _Scan:
         self.number_ends = sorted({m.end() for m in _DIGITS.finditer(self.text)} | {t.share_end for t in self.tokens})
         self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
         # the clause breaks that are sentence breaks
-        is_sentence_break = map(_SENT_BREAKS.__contains__, map(self.text.__getitem__, self.clause_breaks))
-        self.sent_breaks = list(itertools.compress(self.clause_breaks, is_sentence_break))
+        self.sent_breaks = [p for p in self.clause_breaks if self.text[p] in _SENT_BREAKS]
         points = self._contexts()
         self.ctx_keys = [2 * p + o for p, o, _ in points]  # (position, order) as one int, in the same order
         self.ctx_values = [c for _, _, c in points]

@@ -19,7 +19,6 @@ a context such as "the review cases" does not carry over such a start.
 from __future__ import annotations
 
 import bisect
-import operator
 import re
 from dataclasses import dataclass, field
 
@@ -41,7 +40,6 @@ _HEADING = re.compile(r"^\s*[一二三四五六七八九十]{1,3}\s*[、.．]\s*
 _ITEM_START = re.compile(r"^\s*(?:[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[一二三四五六七八九十]是)")
 
 
-_SPAN = operator.attrgetter("span")
 _ITEM_FIRST = frozenset("(（0123456789一二三四五六七八九十")
 
 
@@ -108,7 +106,7 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
     """Build the compact prose of ``doc`` (see the module doc)."""
     # table lines: lines holding the start of a table value, lines starting inside a grid, lines
     # that look like table rows. Lines come in order, so each sorted list is walked once (vi, ri).
-    values = sorted(map(operator.itemgetter(0), filter(None, map(_SPAN, table_values))))
+    values = sorted([span[0] for v in table_values if (span := v.span)])
     region_starts, region_ends = _merged_regions(doc)
     vi = ri = 0
     buf: list[str] = []
