@@ -108,6 +108,11 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
     # that look like table rows. Lines come in order, so each sorted list is walked once (vi, ri).
     values = sorted([span[0] for v in table_values if (span := v.span)])
     region_starts, region_ends = _merged_regions(doc)
+    # each list ends with a position after the text, so the walks need no bound checks
+    beyond = len(doc.text) + 1
+    values.append(beyond)
+    region_starts.append(beyond)
+    region_ends.append(beyond)
     vi = ri = 0
     buf: list[str] = []
     cstarts: list[int] = []
@@ -123,14 +128,14 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
         pos = end + 1
         stripped = line.strip()
         if stripped:
-            while vi < len(values) and values[vi] < start:
+            while values[vi] < start:
                 vi += 1
-            while ri < len(region_ends) and region_ends[ri] <= start:
+            while region_ends[ri] <= start:
                 ri += 1
         if (
             not stripped
-            or (vi < len(values) and values[vi] < end)
-            or (ri < len(region_ends) and region_starts[ri] <= start)
+            or values[vi] < end
+            or region_starts[ri] <= start
             or _looks_like_table_row(line, open_block)
         ):
             open_block, gap = False, True
