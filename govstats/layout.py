@@ -29,7 +29,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, TypeVar
 
@@ -78,6 +80,7 @@ def _row(start: int, style: str, cells: list[Cell]) -> _Line:
 
 _VALUE_KINDS = (NUMBER, NA)
 _T = TypeVar("_T")
+_end_of = operator.attrgetter("end")
 #: a run holds each line as (offset of the line in the text, the line classified at offset 0)
 _Run = list[tuple[int, _Line]]
 #: lines up to this length are classified once per text (see ``_classified``); longer ones are prose
@@ -336,16 +339,14 @@ def _build_grid(run: _Run, doc: Document) -> Optional[Grid]:
     if not cells:
         return None
     style, _ = _most_common([ln.style for _, ln in run if ln.style])
-    start, end = cells[0].start, max(c.end for c in cells)
+    start, end = cells[0].start, max(map(_end_of, cells))
     notes = [f"{fillers} filler lines dropped"] if fillers else []
     return Grid(rows=rows, source=f"text:{style}", page=_page_of(doc, start), start=start, end=end, notes=notes)
 
 
 def _most_common(items: list[_T]) -> tuple[_T, int]:
     """The most frequent item (the first seen among equals) and its count; ``items`` not empty."""
-    counts: dict[_T, int] = {}
-    for x in items:
-        counts[x] = counts.get(x, 0) + 1
+    counts = Counter(items)  # in the order first seen
     best = max(counts, key=counts.__getitem__)
     return best, counts[best]
 

@@ -391,9 +391,10 @@ class _Sec3(_ColumnTable):
             if cells is None:
                 self.warn(f"row {m.label!r} prints {len(r.values)} values for {len(columns)} columns; not read")
                 continue
-            evidence = _evidence(r, m.label)
-            for app, cell in zip(applicants, cells):
-                self.values.append(_value(m.entry.indicator, cell, applicant=app, label=m.label, evidence=evidence, table="sec3"))
+            indicator, label, evidence = m.entry.indicator, m.label, _evidence(r, m.label)
+            self.values += [
+                _value(indicator, cell, applicant=app, label=label, evidence=evidence, table="sec3") for app, cell in zip(applicants, cells)
+            ]
 
 
 @dataclass
@@ -809,7 +810,8 @@ def _dedupe(tables: list[_Table]) -> tuple[list[Value], list[str]]:
         warnings += t.warnings
         dup = same = 0
         for v in t.values:
-            key = (v.table or "", v.indicator, v.applicant, v.label if v.indicator == "extra" else "")
+            indicator = v.indicator
+            key = (v.table or "", indicator, v.applicant, v.label if indicator == "extra" else "")
             if key in seen:
                 dup += 1
                 same += seen[key].value == v.value
