@@ -251,6 +251,8 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
     if not any(v.source == "derived" for v in reversed(values)):  # a caller that did not derive (derived values come last)
         _derive(pool, tables)
     get = pool.get
+    # the printed values (source "table") of each table, in pool order
+    printed = {t: [v for v in items if v.source == "table"] for t, items in tables.items()}
     checks: list[Check] = []
     columns: dict[str, list[str]] = {}
     for plan in _plans():
@@ -259,7 +261,7 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
         if not items:
             continue  # nothing of the table printed: no term can be observed
         if ident.per_applicant and ident.table not in columns:
-            columns[ident.table] = _applicants({v.applicant for v in items if v.source == "table"})
+            columns[ident.table] = _applicants({v.applicant for v in printed[ident.table]})
         for a in columns[ident.table] if ident.per_applicant else ["total"]:
             if plan.terms is None:
                 observed = _terms(ident.observed, ident.table, a, pool, items)
@@ -275,8 +277,8 @@ def check_identities(values: list[Value], meta: Meta) -> list[Check]:
             if all([v is None for v in terms[:n_observed]]):
                 continue
             checks.append(_compare(ident.check, a, terms, names, n_observed, ident.op, ident.on_mismatch, plan.what[a]))
-    checks += _row_sums(pool, tables.get("sec3", []))
-    checks += _cell_checks(tables)
+    checks += _row_sums(pool, printed.get("sec3", []))
+    checks += _cell_checks(printed)
     return checks
 
 
@@ -398,11 +400,11 @@ def _column_name(applicant: str) -> str:
 def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     """Per printed Section 三 row: Σ six applicant columns = 总计; a printed 小计 = Σ its five columns.
 
-    ``sec3``: the pool of Section 三 (see ``_by_table``).
+    ``sec3``: the printed values of Section 三, in pool order.
     """
     checks: list[Check] = []
     get = pool.get
-    for indicator in dict.fromkeys([v.indicator for v in sec3 if v.source == "table"]):
+    for indicator in dict.fromkeys([v.indicator for v in sec3]):
         row = _row_terms(indicator)
         total = get(row.total)
         if total is not None and total.source == "table":
@@ -426,12 +428,12 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
     return checks
 
 
-def _cell_checks(tables: dict[str, _TableItems]) -> list[Check]:
-    """Every printed cell of Sections 三 and 四 is a non-negative integer (I6); ``tables``: the pool
-    split by table (see ``_by_table``)."""
+def _cell_checks(printed_by_table: dict[str, _TableItems]) -> list[Check]:
+    """Every printed cell of Sections 三 and 四 is a non-negative integer (I6); ``printed_by_table``:
+    the printed values of each table, in pool order."""
     checks: list[Check] = []
     for table in ("sec3", "sec4"):
-        printed = [v for v in tables.get(table, []) if v.source == "table"]
+        printed = printed_by_table.get(table, [])
         if not printed:
             continue
         bad = [v for v in printed if v.value is not None and (v.value < 0 or not float(v.value).is_integer())]
