@@ -92,6 +92,12 @@ def common_hanzi() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _uncommon_re() -> re.Pattern[str]:
     """Runs of CJK characters that are not common characters (a class built from code point runs)."""
+    return re.compile(f"[{_uncommon_class()}]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _uncommon_class() -> str:
+    """The body of a character class of the CJK characters that are not common characters."""
     common = common_hanzi()
     parts: list[str] = []
     for lo, hi in _CJK_RANGES:
@@ -103,7 +109,7 @@ def _uncommon_re() -> re.Pattern[str]:
             elif not inside and start is not None:
                 parts.append(re.escape(chr(start)) + (f"-{re.escape(chr(cp - 1))}" if cp - 1 > start else ""))
                 start = None
-    return re.compile(f"[{''.join(parts)}]+")
+    return "".join(parts)
 
 
 def _count(rx: re.Pattern[str], text: str) -> int:
@@ -255,6 +261,12 @@ _LATIN1_MOJIBAKE = _latin1_mojibake_re()
 _LATIN1_LEAD3_RE = re.compile(f"[{re.escape(_LATIN1_LEAD3)}]")
 
 
+@functools.lru_cache(maxsize=1)
+def _suspect_re() -> re.Pattern[str]:
+    """A lead character of Latin-1 mojibake or an uncommon Chinese character: one of the two."""
+    return re.compile(f"[{re.escape(_LATIN1_LEAD3)}{_uncommon_class()}]")
+
+
 def _encode_latin(text: str) -> Optional[bytes]:
     for enc in ("cp1252", "latin-1"):
         try:
@@ -287,7 +299,9 @@ def check_mojibake(text: str) -> tuple[str, list[str]]:
     sample = text[:SAMPLE_CHARS]
     wide = non_ascii(sample)
     warnings: list[str] = []
-    n_latin = len(_LATIN1_MOJIBAKE.findall(sample)) if _LATIN1_LEAD3_RE.search(wide) else 0
+    # one scan tells whether either check below can find anything (the usual text: neither can)
+    suspect = _suspect_re().search(wide) is not None
+    n_latin = len(_LATIN1_MOJIBAKE.findall(sample)) if suspect and _LATIN1_LEAD3_RE.search(wide) else 0
     if n_latin >= 3:
         fixed = _repair(text, "latin")
         if fixed is not None:
@@ -298,7 +312,7 @@ def check_mojibake(text: str) -> tuple[str, list[str]]:
         )
     # without a single uncommon character the share of common ones is 1.0 (the usual text): the
     # Chinese characters need no counting then
-    n_cjk, common_share = _hanzi_stats(wide) if _uncommon_re().search(wide) else (0, 1.0)
+    n_cjk, common_share = _hanzi_stats(wide) if suspect and _uncommon_re().search(wide) else (0, 1.0)
     if n_cjk >= 20 and common_share < 0.75:
         fixed = _repair(text, "gb18030")
         if fixed is not None and hanzi_stats(fixed[:SAMPLE_CHARS])[1] > common_share:

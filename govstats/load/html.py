@@ -49,7 +49,6 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BAD_BYTES = bytes(b for b in range(0x80) if _BAD_CHARS.match(chr(b)))  # the same, as UTF-8 bytes
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_WS = re.compile(r"\s+")
 _LEADING_INT = re.compile(r"\s*(\d+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -105,6 +104,17 @@ def _text_of(el: etree._Element) -> str:
 
 def _collapse(s: str) -> str:
     return " ".join(s.split())
+
+
+def _one_space(s: str) -> str:
+    """Every whitespace run of ``s`` (not blank) as one space, at the ends too: ``\\s+`` -> " ",
+    done by str.split (which splits on the same whitespace), several times faster than the regex."""
+    out = " ".join(s.split())
+    if s[0].isspace():
+        out = " " + out
+    if s[-1].isspace():
+        out += " "
+    return out
 
 
 def _visible_chars(s: str) -> int:
@@ -223,7 +233,7 @@ class _Walker:
     # ----------------------------------------------------------------- text
     def _add(self, s: Optional[str]) -> None:
         if s:
-            self._buf.append(s if self._pre else " " if s.isspace() else _WS.sub(" ", s))
+            self._buf.append(s if self._pre else " " if s.isspace() else _one_space(s))
 
     def _newline(self) -> None:
         if self._buf:
