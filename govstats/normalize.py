@@ -319,15 +319,25 @@ def _line_rule_multiline() -> re.Pattern[str]:
     position, and a line whose first character can start no rule is given up at once.
     """
     parts = []
-    firsts: Optional[list[str]] = []
     for kind, rx, _ in _noise_rules()["line"]:
         p = rx.pattern
         assert p.startswith("^") and p.endswith("$"), f"line rule {p!r} must be anchored"
         parts.append(p[1:-1])
-        first = _first_chars(p[1:-1], rx.flags)
-        firsts = None if first is None or firsts is None else firsts + [first]
-    head = f"(?=[{''.join(firsts)}])" if firsts else ""
+    first = _line_rule_first()
+    head = f"(?={first.pattern})" if first else ""
     return re.compile("(?m)\n[ \t]*" + head + "(?:" + "|".join(f"(?:{p})" for p in parts) + ")[ \t]*$")
+
+
+@functools.lru_cache(maxsize=1)
+def _line_rule_first() -> Optional[re.Pattern[str]]:
+    """A character class that holds the first character of every line-rule match, when it can be told."""
+    firsts = []
+    for kind, rx, _ in _noise_rules()["line"]:
+        first = _first_chars(rx.pattern, rx.flags)
+        if first is None:
+            return None
+        firsts.append(first)
+    return re.compile(f"[{''.join(firsts)}]") if firsts else None
 
 
 def _first_chars(pattern: str, flags: int = 0) -> Optional[str]:
@@ -419,6 +429,7 @@ def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str
     if not candidates:
         return clean_line_noise(text, removed)
     line_rule = _line_rule()
+    first = _line_rule_first()
     drop: set[int] = set()
     for i in sorted(candidates):
         s = lines[i].strip()
@@ -426,7 +437,7 @@ def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str
             continue
         kind = None
         if len(s) <= 260:
-            m = line_rule.match(s)
+            m = line_rule.match(s) if first is None or first.match(s) else None
             if m:
                 kind = m.lastgroup.rsplit("_", 1)[0] if m.lastgroup else None
             if kind == "chrome" and _STAT.search(s) and not s.startswith(("版权", "ICP", "访问量", "浏览")):
