@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -80,7 +79,6 @@ def _row(start: int, style: str, cells: list[Cell]) -> _Line:
 
 _VALUE_KINDS = (NUMBER, NA)
 _T = TypeVar("_T")
-_end_of = operator.attrgetter("end")
 #: a run holds each line as (offset of the line in the text, the line classified at offset 0)
 _Run = list[tuple[int, _Line]]
 #: lines up to this length are classified once per text (see ``_classified``); longer ones are prose
@@ -339,7 +337,7 @@ def _build_grid(run: _Run, doc: Document) -> Optional[Grid]:
     if not cells:
         return None
     style, _ = _most_common([ln.style for _, ln in run if ln.style])
-    start, end = cells[0].start, max(map(_end_of, cells))
+    start, end = cells[0].start, max([c.end for c in cells])
     notes = [f"{fillers} filler lines dropped"] if fillers else []
     return Grid(rows=rows, source=f"text:{style}", page=_page_of(doc, start), start=start, end=end, notes=notes)
 

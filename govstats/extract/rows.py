@@ -16,7 +16,6 @@ never placed by its position alone.
 from __future__ import annotations
 
 import functools
-import operator
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -32,8 +31,6 @@ OUTER_WEIGHT = 0.9
 GROUP_CONTEXT_WEIGHT = 0.8
 #: a score at or above this counts as an exact match (fast path)
 EXACT = 0.99
-
-_text_of = operator.attrgetter("text")
 
 
 @dataclass(slots=True)
@@ -58,7 +55,7 @@ class Row:
 
     def text(self) -> str:
         """The row as printed, cells joined by `` | `` (evidence)."""
-        return " | ".join(map(_text_of, filter(_text_of, self.cells)))
+        return " | ".join([c.text for c in self.cells if c.text])
 
     def column_of(self, cell: Cell) -> Optional[int]:
         """The column index of one of the row's cells (rectangular grids only)."""
@@ -77,7 +74,7 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
     empty cells.
     """
     own = [c for c in cells if c is not None and c.origin is None]
-    kinds = list(map(cell_kind, map(_text_of, own)))
+    kinds = [cell_kind(c.text) for c in own]
     # the label cells run up to the last text cell; unit and value cells follow it
     i = len(kinds) - kinds[::-1].index(TEXT) if TEXT in kinds else 0
     tail, tail_kinds = own[i:], kinds[i:]
@@ -90,8 +87,8 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
         values = []  # only blank cells: a label-only row
     if not (values or unit):
         tail = []
-    labels = list(filter(_text_of, own[:i]))  # the cells printing something
-    printed = list(filter(_text_of, own))
+    labels = [c for c in own[:i] if c.text]
+    printed = [c for c in own if c.text]
     if not positional:
         return Row(labels, values, unit, printed, tail)
     if len(own) == len(cells):  # no empty place, no spanning copy: the cells are the columns
@@ -191,9 +188,9 @@ def row_matches(row: Row, book: LabelBook) -> Sequence[Match]:
     """
     return _row_matches(
         book.kind,
-        tuple(map(_text_of, row.labels)),
-        tuple(map(_text_of, row.prev_ctx)),
-        tuple(map(_text_of, row.next_ctx[:2])),
+        tuple([c.text for c in row.labels]),
+        tuple([c.text for c in row.prev_ctx]),
+        tuple([c.text for c in row.next_ctx[:2]]),
     )
 
 
