@@ -113,9 +113,17 @@ def _taiwan_phrases() -> list[tuple[str, str]]:
     return sorted(pairs, key=lambda p: -len(p[0]))  # longest first
 
 
+@functools.lru_cache(maxsize=1)
+def _any_taiwan_phrase() -> re.Pattern[str]:
+    """One scan that tells whether any residual Taiwan phrase occurs (most texts: none)."""
+    return re.compile("|".join(re.escape(tw) for tw, _ in _taiwan_phrases()) or "(?!)")
+
+
 def to_simplified(s: str) -> str:
     """Traditional (Taiwan vocabulary) -> simplified mainland text: OpenCC tw2sp + residual phrases."""
     s = _converter("tw2sp").convert(s)
+    if not _any_taiwan_phrase().search(s):
+        return s  # (no phrase occurs, so no replacement below could make one)
     for tw, cn in _taiwan_phrases():
         if tw in s:
             s = s.replace(tw, cn)
