@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ..errors import GovstatsError
 from .files import atomic_path
 from .schema import PARSED, PART_CHECKS, PART_VALUES, TableSchema
 from .worker import ChunkResult
@@ -52,8 +53,9 @@ COMPACT_ROWS = 200_000  # values rows per compacted part
 _counter = itertools.count(1)
 
 
-class CacheWriteFailed(Exception):
-    """A part could not be written (full disk, permissions): a problem of the build, not of an input."""
+class CacheWriteFailed(GovstatsError):
+    """A part could not be written (full disk, permissions): a problem of the build, not of an input,
+    so the build stops."""
 
 
 def cache_dir(out: Path, version: str) -> Path:
@@ -68,9 +70,9 @@ def _part_path(folder: Path, part: str, kind: str) -> Path:
 def write_part(folder: Path, result: ChunkResult) -> str:
     """Store ``result`` as a new part of ``folder`` (values, checks, then the parsed rows that commit
     it); return its name. Called by the worker processes on the chunks they parse."""
-    folder.mkdir(parents=True, exist_ok=True)
     part = f"{time.time_ns():020d}-{os.getpid()}-{next(_counter):04d}"  # names sort by creation time
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         for kind in ("values", "checks"):
             table = getattr(result, kind)
             with atomic_path(_part_path(folder, part, kind), fsync=False) as tmp:
@@ -218,4 +220,4 @@ class Cache:
                 shutil.rmtree(d, ignore_errors=True)
 
 
-__all__ = ["CACHE_DIR", "Cache"]
+__all__ = ["CACHE_DIR", "Cache", "CacheWriteFailed", "FORMAT", "cache_dir", "write_part"]
