@@ -352,8 +352,12 @@ def _first_chars(pattern: str, flags: int = 0) -> Optional[str]:
     """The body of a character class that holds the first character of every match of ``pattern``
     (read from the parsed pattern), or None when it cannot tell (a pattern that may match nothing,
     ``.``, a negated class, case-insensitive matching ...)."""
-    from re import _constants as c, _parser  # the standard library's own regex parser
-
+    try:
+        from re import _constants as c, _parser  # the standard library's own regex parser
+    except ImportError:  # (Python 3.10)
+        import sre_constants as c  # type: ignore[no-redef]
+        import sre_parse as _parser  # type: ignore[no-redef]
+    repeats = tuple(getattr(c, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(c, name))
     categories = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_SPACE: r"\s", c.CATEGORY_WORD: r"\w"}
 
     class Unknown(Exception):
@@ -387,8 +391,10 @@ def _first_chars(pattern: str, flags: int = 0) -> Optional[str]:
             alts = [seq(alt) for alt in av[1]]
             return [x for chars, _ in alts for x in chars], any(empty for _, empty in alts)
         if op is c.SUBPATTERN:
+            if av[1] & re.IGNORECASE:  # (?i:...)
+                raise Unknown
             return seq(av[3])
-        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+        if op in repeats:
             chars, empty = seq(av[2])
             return chars, empty or av[0] == 0
         if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
