@@ -110,12 +110,14 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
             if len(nxt) <= 12 and _TITLE_WORDS.search(compact + nxt) and not _NOT_TITLE.search(nxt):
                 compact += nxt
         if _TITLE_WORDS.search(compact) and _REPORT_WORDS.search(compact):
-            # an agency line just above ("洪泽区人民政府" / "2023年政府信息公开工作年度报告")
-            if i > 0 and re.match(_YEAR + "|年", compact):
-                prev = re.sub(r"\s+", "", lines[i - 1][1])
-                if (len(prev) <= 40 and re.search("(?:" + _org_suffix_re().pattern + r")(?:(?:19|20)\d{2})?$", prev)
-                        and not _TITLE_WORDS.search(prev)):
-                    return prev + compact, lines[i - 1][0]
+            prev = re.sub(r"\s+", "", lines[i - 1][1]) if i > 0 else ""
+            if _continues_sentence(prev, lines[i + 1][1] if i + 1 < len(lines) else ""):
+                continue  # "…的规定,现" / "将X 2015 年政府信息公开工作情况报告" / "如下:"
+            # the title's first part on the line above: an agency line ("洪泽区人民政府" /
+            # "2023年政府信息公开工作年度报告"), or a title wrapped anywhere ("2016 年积石山…城乡建" /
+            # "设局政府信息公开工作年度报告", "…委员会 2017 年" / "度政府信息公开工作年度报告")
+            if prev and _title_head(prev, compact):
+                return prev + compact, lines[i - 1][0]
             cands.append((pos, compact))
             break
     if cands:
@@ -125,6 +127,31 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
         if _REPORT_WORDS.search(t):
             return t, None
     return None, None
+
+
+#: a line of a title: Chinese characters, digits and spaces only (no punctuation, no colon)
+_TITLE_PART = re.compile(rf"[{CJK}0-9]+")
+
+
+def _title_head(prev: str, compact: str) -> bool:
+    """``prev`` (the line above a title line ``compact``, without spaces) is the title's first part."""
+    if (len(prev) > 40 or not _TITLE_PART.fullmatch(prev) or _TITLE_WORDS.search(prev)
+            or re.search(r"\d\s*[月日]", prev)):  # a date line above the title
+        return False
+    if re.search("(?:" + _org_suffix_re().pattern + r")(?:(?:19|20)\d{2})?$", prev):
+        return bool(re.match(_YEAR + "|年", compact))  # "洪泽区人民政府" / "2023年…报告"
+    # wrapped inside a word: the title starts with its year, or the year is cut from its 年度
+    return bool(re.match(_YEAR, prev) or (re.search(_YEAR + "年?$", prev) and re.match("年|度", compact)))
+
+
+def _continues_sentence(prev: str, nxt: str) -> bool:
+    """A title-like line inside a wrapped sentence: the line above is prose that does not end, or
+    the sentence goes on below ("如下:")."""
+    nxt = re.sub(r"\s+", "", nxt)
+    if nxt.startswith(("如下", "如后")):
+        return True
+    return (len(prev) >= 15 and bool(re.search(r"[,,;;]", prev)) and bool(re.search(f"[{CJK}]$", prev))
+            and len(re.findall(f"[{CJK}]", prev)) >= 10)
 
 
 # --------------------------------------------------------------------------- year

@@ -156,3 +156,32 @@ def test_ambiguous_county_name_resolved_by_the_regions_the_document_cites():
     m = meta_of("朝阳区人民政府2020年政府信息公开工作年度报告\n一、总体情况\n2020年,我区在北京市委、北京市政府领导下,"
                 "全年共收到政府信息公开申请30件。")
     assert (m.province, m.city, m.county) == ("北京市", "北京市", "朝阳区")
+
+
+# found by the round-trip test on PDF text lines (titles and sentences wrapped at any character)
+_STAT = "\n一、概述\n2016年,我局认真贯彻《条例》,全年共收到政府信息公开申请3件。\n"
+
+
+@pytest.mark.parametrize(
+    "head, agency, county",
+    [
+        # the title wrapped inside the agency name
+        ("2016 年积石山保安族东乡族撒拉族自治县住房和城乡建\n设局政府信息公开工作年度报告",
+         "积石山保安族东乡族撒拉族自治县住房和城乡建设局", "积石山保安族东乡族撒拉族自治县"),
+        # the title wrapped between 年 and 度 (traditional script: converted first)
+        ("黔南布依族苗族自治州衛生和計劃生育委員會 2016 年\n度政府資訊公開工作年度報告",
+         "黔南布依族苗族自治州卫生和计划生育委员会", None),
+        # no title: "现将…报告如下" wrapped so that one line looks like a title
+        ("根据《中华人民共和国政府信息公开条例》(以下简称《条例》)的规定,现\n"
+         "将淮北市杜集区住房和城乡建设局 2016 年政府信息公开工作情况报告\n如下:",
+         "淮北市杜集区住房和城乡建设局", "杜集区"),
+    ],
+)
+def test_wrapped_titles_and_sentences(head, agency, county):
+    m = meta_of(head + _STAT)
+    assert (m.agency, m.year, m.county) == (agency, 2016, county)
+
+
+def test_a_date_line_above_the_title_is_not_part_of_it():
+    m = meta_of("2017年3月1日\n南京市鼓楼区人民政府2016年政府信息公开工作年度报告" + _STAT)
+    assert (m.agency, m.year) == ("南京市鼓楼区人民政府", 2016)
