@@ -233,11 +233,37 @@ def _cut_sample(data: bytes) -> bytes:
 def guess_chinese(data: bytes) -> tuple[str, float]:
     """(encoding, plausibility) for bytes that are not UTF-8: GB18030 or Big5, or UTF-16 without
     BOM and without ASCII (no NUL bytes to spot it by) when that reads better."""
+    enc, score, _ = _guess_chinese(data)
+    return enc, score
+
+
+#: GB18030 and Big5 readings this close, both plausible, are both ordinary Chinese
+AMBIGUOUS_MARGIN = 0.05
+
+
+def _guess_chinese(data: bytes) -> tuple[str, float, bool]:
+    """``guess_chinese`` plus whether the choice between GB18030 and Big5 was a close call.
+
+    Short texts of common characters can read as ordinary Chinese both ways (A4 B6 is 岸 in
+    GB18030 and 偉 in Big5). The script then decides: a GB18030 text is simplified, so a GB18030
+    reading without a single simplified-only character, against a Big5 reading with
+    traditional-only ones, is taken as Big5 (and the other way round); still a close call."""
     sample = _cut_sample(data)
     candidates = ["gb18030", "big5"] + (["utf-16-le", "utf-16-be"] if len(data) % 2 == 0 else [])
     scores = {enc: plausibility(sample, enc) for enc in candidates}
     best = max(candidates, key=lambda e: scores[e])  # ties: the earlier candidate
-    return best, scores[best]
+    gb, b5 = scores["gb18030"], scores["big5"]
+    if best not in ("gb18030", "big5") or min(gb, b5) < 0.9 or abs(gb - b5) >= AMBIGUOUS_MARGIN:
+        return best, scores[best], False
+    from ..normalize import script_counts  # character sets of the two scripts (OpenCC)
+
+    _, simp_in_gb = script_counts(sample.decode("gb18030", errors="replace"))
+    trad_in_b5, _ = script_counts(sample.decode(_codec("big5"), errors="replace"))
+    if simp_in_gb == 0 and trad_in_b5 > 0:
+        best = "big5"
+    elif simp_in_gb > 0 and trad_in_b5 == 0:
+        best = "gb18030"
+    return best, scores[best], True
 
 
 def _utf8_truncated(data: bytes, err: UnicodeDecodeError) -> bool:
@@ -385,10 +411,13 @@ def _detect(data: bytes) -> _Decoded:
         if score < 0.9 or score <= plausibility(_cut_sample(data), "utf-8"):
             return text, "utf-8", []
         return data.decode(_codec(enc), errors="replace"), enc, []
-    enc, score = guess_chinese(data)
+    enc, score, close = _guess_chinese(data)
     text = data.decode(_codec(enc), errors="replace")
     if score < 0.5:
         return text, enc, [f"encoding uncertain: decoded as {enc}, but the text does not look like ordinary Chinese"]
+    if close:
+        return text, enc, [f"encoding ambiguous: the bytes read as ordinary Chinese both as GB18030 and as Big5; "
+                           f"decoded as {enc}, check the text"]
     return text, enc, []
 
 
