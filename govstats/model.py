@@ -28,7 +28,7 @@ CHECK_STATUSES = ("pass", "fail", "uncertain", "not_assessable")
 
 
 # --------------------------------------------------------------------------- loading
-@dataclass
+@dataclass(slots=True)
 class RawBlock:
     """One piece of a loaded document, in document order.
 
@@ -61,7 +61,7 @@ class RawDocument:
 
 
 # --------------------------------------------------------------------------- normalized
-@dataclass
+@dataclass(slots=True)
 class Cell:
     text: str  # normalized cell text ("" for an empty cell)
     start: int  # span in Document.text
@@ -69,7 +69,7 @@ class Cell:
     origin: Optional[tuple[int, int]] = None  # set when this cell is a rowspan/colspan copy
 
 
-@dataclass
+@dataclass(slots=True)
 class Grid:
     """A table as rows of cells. Built by loaders (HTML/PDF/DOCX) or by layout (text)."""
 
@@ -121,7 +121,7 @@ class Meta:
     evidence: dict[str, str] = field(default_factory=dict)  # field -> text it was read from
 
 
-@dataclass
+@dataclass(slots=True)
 class Value:
     indicator: str
     value: Optional[float | int]
@@ -147,7 +147,7 @@ class Value:
         return d
 
 
-@dataclass
+@dataclass(slots=True)
 class Check:
     check: str
     status: str  # pass | fail | uncertain | not_assessable

@@ -69,7 +69,7 @@ class _Pair:
         return self._where[side]
 
     def row(self, check: Check) -> dict:
-        return {**vars(check), "report_id": self.cur["report_id"], "other_report_id": self.prev["report_id"]}
+        return {**check.to_json(), "report_id": self.cur["report_id"], "other_report_id": self.prev["report_id"]}
 
 
 def _carry(p: _Pair) -> list[Check]:
