@@ -15,8 +15,8 @@ functions ``govstats.parse`` chains, called directly and timed one by one:
     meta       meta.looks_like_report + meta.extract_meta
     tables     extract.tables.extract_tables
     narrative  extract.narrative.extract_narrative
-    derive     validate.derive
-    validate   validate.validate              (checks.identities + checks.narrative)
+    derive     validate.table_pool + validate.derive   (as govstats.parse: values pooled once for both)
+    validate   validate.validate              (checks.identities + checks.narrative, on that pool)
 
 and, outside the total, ``checks.identities.check_identities`` run once more on its own (the
 identities part of validate), so the table side can be read as layout + tables + derive +
@@ -95,8 +95,9 @@ def parse_timed(name: str, data: bytes, clock: dict[str, float], prof: dict[str,
     tvalues, _ = run("tables", tables.extract_tables, doc, grids, meta)
     nvalues, _ = run("narrative", narrative.extract_narrative, doc, meta, tvalues)
     values = tvalues + nvalues
-    values += run("derive", validate.derive, values)
-    run("validate", validate.validate, values, meta, doc)
+    pooled = run("derive", validate.table_pool, values)
+    values += run("derive", validate.derive, values, pooled)
+    run("validate", validate.validate, values, meta, doc, pooled)
     run(IDENTITIES, check_identities, values, meta)
 
 

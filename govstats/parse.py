@@ -28,8 +28,9 @@ def parse_document(doc: Document) -> ParseResult:
     nvalues, nw = narrative.extract_narrative(doc, meta, tvalues)
     warnings += tw + nw
     values = tvalues + nvalues
-    values += validate.derive(values)
-    checks = validate.validate(values, meta, doc)
+    pooled = validate.table_pool(values)  # pooled once for derive and validate
+    values += validate.derive(values, pooled)
+    checks = validate.validate(values, meta, doc, pooled)
     return ParseResult(meta=meta, values=values, checks=checks, warnings=_dedupe(warnings), document=doc)
 
 

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 from typing import Optional
 
+from .checks import identities, narrative
+from .checks.identities import TablePool
 from .model import Check, Document, Meta, Value
 
 
-def derive(values: list[Value]) -> list[Value]:
-    """Values the form does not print but that follow from printed ones (``source="derived"``)."""
-    from .checks.identities import derive_values
+def table_pool(values: list[Value]) -> TablePool:
+    """The table values of a report pooled once for ``derive`` and ``validate`` (optional: each
+    pools ``values`` itself when not given one)."""
+    return TablePool(values)
 
-    return derive_values(values)
+
+def derive(values: list[Value], pooled: Optional[TablePool] = None) -> list[Value]:
+    """Values the form does not print but that follow from printed ones (``source="derived"``).
+
+    ``pooled``: ``table_pool(values)``, to be given to ``validate`` next."""
+    return identities.derive_values(values) if pooled is None else pooled.derive()
 
 
-def validate(values: list[Value], meta: Meta, doc: Optional[Document] = None) -> list[Check]:
-    from .checks import identities, narrative
-
-    return identities.check_identities(values, meta) + narrative.check_narrative(values, meta, doc)
+def validate(values: list[Value], meta: Meta, doc: Optional[Document] = None, pooled: Optional[TablePool] = None) -> list[Check]:
+    """``pooled``: the pool that gave the derived values in ``values`` (see ``derive``)."""
+    return identities.check_identities(values, meta, pooled) + narrative.check_narrative(values, meta, doc)

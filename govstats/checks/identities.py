@@ -171,8 +171,29 @@ def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> 
 
 def derive_values(values: list[Value]) -> list[Value]:
     """Group totals the form does not print, from their printed parts (``source="derived"``)."""
-    pool = _pool(values)
-    return _derive(pool, _by_table(pool))
+    return TablePool(values).derive()
+
+
+class TablePool:
+    """The printed table values of one report pooled once, for ``derive_values`` and then
+    ``check_identities`` (both would pool and split the values by table again).
+
+    ``derive()`` adds the derived values to the pool (once; later calls return the same list), so
+    the pool is then that of the report's values with its derived values appended.
+    """
+
+    __slots__ = ("pool", "tables", "_derived")
+
+    def __init__(self, values: Iterable[Value]) -> None:
+        self.pool = _pool(values)
+        self.tables = _by_table(self.pool)
+        self._derived: Optional[list[Value]] = None
+
+    def derive(self) -> list[Value]:
+        """The derived values (``derive_values``), added to the pool."""
+        if self._derived is None:
+            self._derived = _derive(self.pool, self.tables)
+        return self._derived
 
 
 def _derive(pool: dict[_Key, Value], tables: dict[str, _TableItems]) -> list[Value]:
@@ -245,12 +266,19 @@ def _plans() -> tuple[_Plan, ...]:
     return tuple(plans)
 
 
-def check_identities(values: list[Value], meta: Meta) -> list[Check]:
-    """Every table identity, each pass / fail / uncertain / not_assessable, with evidence."""
-    pool = _pool(values)
-    tables = _by_table(pool)
-    if not any(v.source == "derived" for v in reversed(values)):  # a caller that did not derive (derived values come last)
-        _derive(pool, tables)
+def check_identities(values: list[Value], meta: Meta, pooled: Optional[TablePool] = None) -> list[Check]:
+    """Every table identity, each pass / fail / uncertain / not_assessable, with evidence.
+
+    ``pooled``: the ``TablePool`` of ``values`` that gave their derived values (or of ``values``
+    before any were derived), so that they are not pooled again.
+    """
+    if pooled is None:
+        pooled = TablePool(values)
+        if not any(v.source == "derived" for v in reversed(values)):  # a caller that did not derive (derived values come last)
+            pooled.derive()
+    else:
+        pooled.derive()  # (once: a pool that gave the derived values holds them already)
+    pool, tables = pooled.pool, pooled.tables
     get = pool.get
     # the printed values (source "table") of each table, in pool order
     printed = {t: [v for v in items if v.source == "table"] for t, items in tables.items()}
