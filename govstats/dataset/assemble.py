@@ -35,7 +35,8 @@ from ..checks import cross_year
 from . import corrections as corr
 from .files import Staged, temp_for
 from .inputs import InputFile
-from .schema import CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, PART_VALUES, REPORTS, VALUES, TableSchema, to_frame
+from .schema import (CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, PART_VALUES, REPORTS, STR, STR_LIST, VALUES,
+                     TableSchema, to_frame)
 from .worker import ChunkResult
 
 PARSED_OK = ("ok", "warning")
@@ -53,12 +54,21 @@ class Assembled:
     seconds: float = 0.0  # spent assembling batches as they came (in the parse phase)
 
 
+def _stats_columns(schema: TableSchema) -> list[str]:
+    """The columns whose min/max statistics a big table keeps: all but the string ones. The tables
+    are written a batch of reports at a time, so the range of a string column in a row group (ids
+    that are hashes, names, indicator codes, text) is nearly the whole range and prunes nothing,
+    while those statistics cost about a quarter of the Parquet encoding."""
+    return [name for name, typ in schema.columns if typ not in (STR, STR_LIST)]
+
+
 class _Writer:
     """A Parquet writer onto a staged temp file, fed with Arrow tables of its schema."""
 
     def __init__(self, staged: Staged, name: str, schema: TableSchema) -> None:
         self.path = staged.temp(f"{name}.parquet")
-        self.writer = pq.ParquetWriter(self.path, schema.arrow, compression="zstd")
+        self.writer = pq.ParquetWriter(self.path, schema.arrow, compression="zstd",
+                                       write_statistics=_stats_columns(schema))
         self.rows = 0
 
     def write(self, table: pa.Table) -> None:
