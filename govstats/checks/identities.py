@@ -116,6 +116,8 @@ def _applicants(present: set[str]) -> list[str]:
 
 
 def _number(x: float) -> float | int:
+    if type(x) is int:  # a sum of counts (most sums): already what the rest gives
+        return x
     return int(x) if float(x).is_integer() else round(x, 6)
 
 
@@ -160,13 +162,24 @@ def _row_terms(indicator: str) -> _Row:
 
 def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> Value:
     total = _number(sum([p.value for p in parts]))  # type: ignore[misc]
-    unit = codebook.unit(indicator)
+    unit = _unit(indicator)
     value = float(total) if unit == "万元" else total
     evidence = " + ".join([f"{p.label or p.indicator} {p.value}" for p in parts])
-    note = f"sum of {len(parts)} printed values"
+    note = _sum_note(len(parts))
     # positional, in the field order of model.Value (tests/test_identities.py checks it): keyword
     # arguments make this constructor 2.5x slower
     return Value(indicator, value, applicant, unit, "derived", False, None, evidence, None, note, None, table)
+
+
+@functools.lru_cache(maxsize=None)
+def _unit(indicator: str) -> Optional[str]:
+    """``codebook.unit`` (the codebook does not change while a process runs)."""
+    return codebook.unit(indicator)
+
+
+@functools.lru_cache(maxsize=None)
+def _sum_note(n: int) -> str:
+    return f"sum of {n} printed values"
 
 
 def derive_values(values: list[Value]) -> list[Value]:
@@ -346,13 +359,15 @@ def _compare(
     the column ``applicant``, or ``indicator@column`` (the cells of a row after its 总计 or 小计 in
     the column ``applicant``): with ``applicant`` they say the indicator and column of each term
     (every term is a value of the pool under its own key)."""
-    for v in terms:
-        if v is None or v.value is None:
-            return _not_assessable(check, applicant, list(zip(names, terms)), what)
-    nums = [v.value for v in terms]  # type: ignore[union-attr]
+    try:
+        nums = [v.value for v in terms]  # type: ignore[union-attr]
+    except AttributeError:  # a term the pool lacks (None)
+        nums = [None]
+    if None in nums:  # (numbers and None only: no Value is compared)
+        return _not_assessable(check, applicant, list(zip(names, terms)), what)
     labels = tuple([v.label for v in terms])  # type: ignore[union-attr]
     sources = tuple([v.source for v in terms])  # type: ignore[union-attr]
-    evidence = _evidence(names, applicant, labels, sources).format(*nums)
+    evidence = _evidence(names, applicant, labels, sources) % tuple(nums)
     obs = _number(sum(nums[:n_observed]))
     exp = _number(sum(nums[n_observed:]))
     ok = obs == exp or math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
@@ -363,14 +378,14 @@ def _compare(
 
 @functools.lru_cache(maxsize=4096)
 def _evidence(names: tuple[str, ...], applicant: str, labels: tuple[Optional[str], ...], sources: tuple[str, ...]) -> str:
-    """The evidence of a comparison as a ``str.format`` template: "name = {}" per term, from the
-    label and source of its value and its indicator and column (``names`` and ``applicant``, see
-    ``_compare``), as ``_term_name`` names it."""
+    """The evidence of a comparison as a ``%`` template: "name = %s" per term (``%s`` prints a
+    number as ``str.format`` would, faster), from the label and source of its value and its
+    indicator and column (``names`` and ``applicant``, see ``_compare``), as ``_term_name`` names it."""
     out = []
     for name, label, source in zip(names, labels, sources):
         indicator, _, column = name.partition("@")
         term = _value_name(label or _form_label(indicator), source == "derived", column or applicant)
-        out.append(term.replace("{", "{{").replace("}", "}}") + " = {}")
+        out.append(term.replace("%", "%%") + " = %s")
     return "; ".join(out)
 
 
@@ -465,7 +480,10 @@ def _cell_checks(printed_by_table: dict[str, _TableItems]) -> list[Check]:
         printed = printed_by_table.get(table, [])
         if not printed:
             continue
-        bad = [v for v in printed if v.value is not None and (v.value < 0 or not float(v.value).is_integer())]
+        bad = [
+            v for v in printed
+            if (x := v.value) is not None and (x < 0 or (type(x) is not int and not float(x).is_integer()))
+        ]
         status = "fail" if bad else "pass"
         detail = "; ".join(f"{v.key()} = {v.raw}" for v in bad[:10])
         msg = f"{table}: every cell is a non-negative integer" + (f" — {len(bad)} are not: {detail}" if bad else "")
