@@ -160,9 +160,14 @@ def _by_report(values: pd.DataFrame) -> dict[str, Values]:
     return out
 
 
+#: the report columns a pair needs (merging only these is several times cheaper than whole report rows)
+_PAIR_COLUMNS = ["agency_key", "year", "report_id", "edition", "source_path"]
+
+
 def _pairs(reports: pd.DataFrame) -> pd.DataFrame:
-    """Rows of (Y, Y-1) report pairs of one agency: the columns of year Y, and those of Y-1 suffixed _prev."""
-    r = reports.dropna(subset=["agency_key", "year"])
+    """Rows of (Y, Y-1) report pairs of one agency: the ``_PAIR_COLUMNS`` of year Y, and those of Y-1
+    suffixed _prev."""
+    r = reports[_PAIR_COLUMNS].dropna(subset=["agency_key", "year"])
     return r.merge(r.assign(year=r["year"] + 1), on=["agency_key", "year"], suffixes=("", "_prev"))
 
 
