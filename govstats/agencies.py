@@ -80,6 +80,7 @@ def clean_name(name: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", name))
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred names recur in every corpus (公安局, 人民政府, ...)
 def canonical_org(org: str) -> str:
     """An agency name without its region prefix, abbreviations expanded (质监局 -> 质量技术监督局)."""
     org = clean_name(org)
@@ -133,6 +134,7 @@ def agency_key(agency: Optional[str], region: Optional[str]) -> Optional[str]:
     return make_key(region, split_region(agency)[1] if region else clean_name(agency))
 
 
+@functools.lru_cache(maxsize=4096)
 def _lineage_of(org: str) -> Optional[Lineage]:
     """The lineage whose predecessor ends ``org`` (the whole name when the region was stripped;
     a suffix when it was not, e.g. for places the gazetteer does not know)."""
