@@ -65,7 +65,7 @@ class _Line:
     n_values: int = field(init=False, default=0)  # value cells (numbers, not-applicable marks)
 
     def __post_init__(self) -> None:
-        self.n_values = sum(k in _VALUE_KINDS for k in self.kinds)
+        self.n_values = self.kinds.count(NUMBER) + self.kinds.count(NA)  # the _VALUE_KINDS
 
 
 def _bare(start: int, kind: str, style: str = "") -> _Line:
@@ -81,7 +81,7 @@ _VALUE_KINDS = (NUMBER, NA)
 _T = TypeVar("_T")
 #: a run holds each line as (offset of the line in the text, the line classified at offset 0)
 _Run = list[tuple[int, _Line]]
-#: lines up to this length are classified once per text (see ``_classified``); longer ones are prose
+#: lines up to this length are classified once per text (see ``_classified_cached``); longer ones are prose
 #: or rare, and would only crowd the cache
 _MAX_CACHED_LINE = 256
 
@@ -205,13 +205,9 @@ def _unit_row(line: str, base: int) -> _Line:
 # --------------------------------------------------------------------------- regions
 @functools.lru_cache(maxsize=8192)
 def _classified_cached(line: str) -> _Line:
-    return _classify_line(line, 0)
-
-
-def _classified(line: str) -> _Line:
     """``line`` classified at offset 0 (shift with ``_at``). A line's class depends on its text only,
     and table lines recur in every report, so short lines are classified once (do not mutate)."""
-    return _classified_cached(line) if len(line) <= _MAX_CACHED_LINE else _classify_line(line, 0)
+    return _classify_line(line, 0)
 
 
 def _at(cell: Cell, base: int) -> Cell:
@@ -233,7 +229,7 @@ def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[_Run]:
                     yield run
                 run = []
                 continue
-        ln = _classified(line)
+        ln = _classified_cached(line) if len(line) <= _MAX_CACHED_LINE else _classify_line(line, 0)
         if ln.kind == PROSE:
             if run:
                 yield run
@@ -316,7 +312,7 @@ def _build_grid(run: _Run, doc: Document) -> Optional[Grid]:
             if cur:
                 rows.append(list(cur))
             cur, cur_has_value = [], False
-            rows.append([_at(c, base) for c in ln.cells])
+            rows.append([Cell(c.text, base + c.start, base + c.end) for c in ln.cells])  # _at
             continue
         cell = _at(ln.cells[0], base)
         if ln.kinds[0] == TEXT:

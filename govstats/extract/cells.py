@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from .. import codebook
 
@@ -23,9 +22,8 @@ NUMBER, UNIT, NA, BLANK, TEXT = "number", "unit", "na", "blank", "text"
 VALUE_KINDS = frozenset({NUMBER, NA, BLANK})
 
 
-@dataclass(frozen=True)
-class CellValue:
-    """What one cell prints."""
+class CellValue(NamedTuple):
+    """What one cell prints (a named tuple: one is built for every new cell text)."""
 
     kind: str  # number | unit | na | blank | text
     value: Optional[float | int] = None  # in ``unit`` (already multiplied by the unit factor)
@@ -54,6 +52,7 @@ def _markers() -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def _number_re() -> re.Pattern[str]:
     units = "|".join(sorted(map(re.escape, _units()), key=len, reverse=True))
+    # keep _NUMBER_FIRST in step with the start of this pattern
     return re.compile(
         r"(?P<approx1>约|近|共)?"
         r"(?P<sign>[+\-]|增加|减少|增|减)?"
@@ -65,6 +64,8 @@ def _number_re() -> re.Pattern[str]:
     )
 
 
+#: the characters other than digits that can start a number of ``_number_re`` (approx1 or sign)
+_NUMBER_FIRST = frozenset("约近共+-增减")
 _SPACES = re.compile(r"\s+")
 _UNIT_QUALIFIER = re.compile(r"单位[:：]?([^)）]+)")
 
@@ -89,8 +90,8 @@ def parse_cell(text: str) -> CellValue:
         return _BLANK_CELL
     markers = _markers()
     note = markers.get(s)
-    if note is None and len(set(s)) == 1 and len(s) > 1:
-        note = markers.get(s[0])  # a run of one mark: ---- or ——
+    if note is None and len(s) > 1 and s[0] in markers and s.count(s[0]) == len(s):
+        note = markers[s[0]]  # a run of one mark: ---- or ——
     if note:
         return CellValue(NA, note=note)
     units = _units()
@@ -98,6 +99,8 @@ def parse_cell(text: str) -> CellValue:
         return CellValue(UNIT, unit=units[s][0], factor=units[s][1])
     if s.isdecimal():  # a plain count, most cells: what the pattern below reads it as
         return CellValue(NUMBER, value=int(s))
+    if not (s[0].isdecimal() or s[0] in _NUMBER_FIRST):
+        return _TEXT_CELL  # no number starts so
     m = _number_re().fullmatch(s)
     if not m:
         return _TEXT_CELL
