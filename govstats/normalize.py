@@ -46,13 +46,34 @@ _ODD_CHARS = re.compile("[\r\u2028\u2029\u200b\u200c\u200d\u2060\ufeff\u00ad\x00
 _TRAILING_WS = re.compile(r"[ \u3000\u00a0]+$", re.M)  # tabs stay: trailing empty cells of TSV rows
 
 
+#: the usual characters NFKC changes in Chinese text: full-width ASCII forms (，（）：；．) and the
+#: ideographic space
+_USUAL_NFKC = re.compile("[\u3000\uff01-\uff5e]+")
+
+
+def _nfkc(s: str) -> str:
+    """``unicodedata.normalize("NFKC", s)``, done only on the runs of the usual full-width characters
+    when that is enough (NFKC costs about 0.1 µs per character of the whole string).
+
+    Replacing a substring by its NFKC form keeps the whole string compatibility-equivalent, so
+    when the result is normalized it is NFKC(s) itself; otherwise (another character needs NFKC)
+    the whole string is normalized.
+    """
+    out = _USUAL_NFKC.sub(_nfkc_match, s)
+    return out if unicodedata.is_normalized("NFKC", out) else unicodedata.normalize("NFKC", s)
+
+
+def _nfkc_match(m: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", m.group())
+
+
 def clean_chars(s: str) -> str:
     """NFKC, line endings, zero-width and control characters, trailing spaces (not tabs)."""
     if _ODD_CHARS.search(s):
         s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
         s = _DROPPED.sub("", s)
     if not unicodedata.is_normalized("NFKC", s):
-        s = unicodedata.normalize("NFKC", s)
+        s = _nfkc(s)
     if " \n" in s or "\u3000\n" in s or "\u00a0\n" in s or s.endswith((" ", "\u3000", "\u00a0")):
         s = _TRAILING_WS.sub("", s)  # (the test is several times faster than the search)
     return s
