@@ -71,7 +71,7 @@ _NUMERAL_START = frozenset("一二三四五六七八九十")
 
 def is_heading(line: str) -> bool:
     s = line.strip()
-    return s[:1] in _NUMERAL_START and bool(_HEADING.match(s)) and len(s) <= 40 and "。" not in s[:-1]
+    return s[:1] in _NUMERAL_START and len(s) <= 40 and bool(_HEADING.match(s)) and "。" not in s[:-1]
 
 
 def _merged_regions(doc: Document) -> tuple[list[int], list[int]]:
@@ -102,18 +102,40 @@ def _looks_like_table_row(line: str, continuing: bool) -> bool:
     return bool(_CELL.match(line)) or (not _CLAUSE_PUNCT.search(line) and bool(_ENDS_WITH_NUMBER.search(line)))
 
 
+def _line_start(text: str, p: int) -> int:
+    """The first line start at or after ``p`` (``len(text) + 1`` when there is none)."""
+    if p == 0 or text[p - 1] == "\n":
+        return p
+    k = text.find("\n", p)
+    return k + 1 if k >= 0 else len(text) + 1
+
+
+def _outside_regions(text: str, starts: list[int], ends: list[int]) -> list[tuple[int, str]]:
+    """The runs of lines of ``text`` that do not start inside a region (``_merged_regions``), as
+    (offset, lines joined by "\n"); between two runs lies at least one line left out."""
+    runs: list[tuple[int, str]] = []
+    pos = 0  # start of the next line that may be kept
+    for start, end in zip(starts, ends):
+        first = _line_start(text, start)  # the first line starting inside the region, if any
+        if first >= end:
+            continue  # no line starts inside it
+        if first > pos:
+            runs.append((pos, text[pos : first - 1]))
+        pos = _line_start(text, end)
+    if pos <= len(text):
+        runs.append((pos, text[pos:]))
+    return runs
+
+
 def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
     """Build the compact prose of ``doc`` (see the module doc)."""
-    # table lines: lines holding the start of a table value, lines starting inside a grid, lines
-    # that look like table rows. Lines come in order, so each sorted list is walked once (vi, ri).
+    # table lines: lines starting inside a grid (left out run by run), lines holding the start of a
+    # table value, lines that look like table rows. Lines come in order, so the sorted value starts
+    # are walked once (vi); they end with a position after the text, so the walk needs no bound check.
+    text = doc.text
     values = sorted([span[0] for v in table_values if (span := v.span)])
-    region_starts, region_ends = _merged_regions(doc)
-    # each list ends with a position after the text, so the walks need no bound checks
-    beyond = len(doc.text) + 1
-    values.append(beyond)
-    region_starts.append(beyond)
-    region_ends.append(beyond)
-    vi = ri = 0
+    values.append(len(text) + 1)
+    vi = 0
     buf: list[str] = []
     cstarts: list[int] = []
     ostarts: list[int] = []
@@ -122,50 +144,47 @@ def prose_view(doc: Document, table_values: list[Value]) -> ProseView:
     size = 0
     open_block = False  # the previous prose line continues into the next one
     gap = True  # a blank or table line since the last prose line
-    pos = 0
-    for line in doc.text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
-        stripped = line.strip()
-        if stripped:
+    for offset, run in _outside_regions(text, *_merged_regions(doc)):
+        open_block, gap = False, True  # (lines inside a grid were left out before this run)
+        pos = offset
+        for line in run.split("\n"):
+            start = pos
+            pos += len(line) + 1
+            stripped = line.strip()
+            if not stripped:
+                open_block, gap = False, True
+                continue
             while values[vi] < start:
                 vi += 1
-            while region_ends[ri] <= start:
-                ri += 1
-        if (
-            not stripped
-            or values[vi] < end
-            or region_starts[ri] <= start
-            or _looks_like_table_row(line, open_block)
-        ):
-            open_block, gap = False, True
-            continue
-        heading = stripped[0] in _NUMERAL_START and is_heading(stripped)
-        item = stripped[:1] in _ITEM_FIRST and bool(_ITEM_START.match(line))
-        if not (open_block and not heading and not item):
-            if size:
-                buf.append("\n")
-                size += 1
-            if heading:
-                headings.append((size, _WS_RUN.sub("", stripped)))
-            if gap or heading or item:
-                resets.append(size)
-        gap = False
-        if " " not in stripped and "\t" not in stripped and "\u3000" not in stripped:
-            lead = len(line) - len(line.lstrip())
-            cstarts.append(size)
-            ostarts.append(start + lead)
-            buf.append(stripped)
-            size += len(stripped)
-        else:
-            for m in _NON_SPACE.finditer(line):
+            if values[vi] < pos - 1 or _looks_like_table_row(line, open_block):
+                open_block, gap = False, True
+                continue
+            first = stripped[0]
+            heading = first in _NUMERAL_START and is_heading(stripped)
+            item = first in _ITEM_FIRST and bool(_ITEM_START.match(line))
+            if heading or item or not open_block:
+                if size:
+                    buf.append("\n")
+                    size += 1
+                if heading:
+                    headings.append((size, _WS_RUN.sub("", stripped)))
+                if gap or heading or item:
+                    resets.append(size)
+            gap = False
+            if " " not in stripped and "\t" not in stripped and "\u3000" not in stripped:
                 cstarts.append(size)
-                ostarts.append(start + m.start())
-                buf.append(m.group())
-                size += m.end() - m.start()
-        # a line continues into the next one when it breaks off a long line of prose mid-sentence; a
-        # short line without a full stop is a label or a table cell (one cell per line), not prose
-        open_block = not heading and len(stripped) >= _MIN_WRAPPED and not stripped.endswith(_TERMINAL)
+                ostarts.append(start + len(line) - len(line.lstrip()))
+                buf.append(stripped)
+                size += len(stripped)
+            else:
+                for m in _NON_SPACE.finditer(line):
+                    cstarts.append(size)
+                    ostarts.append(start + m.start())
+                    buf.append(m.group())
+                    size += m.end() - m.start()
+            # a line continues into the next one when it breaks off a long line of prose mid-sentence;
+            # a short line without a full stop is a label or a table cell (one cell per line), not prose
+            open_block = not heading and len(stripped) >= _MIN_WRAPPED and not stripped.endswith(_TERMINAL)
     return ProseView(text="".join(buf), headings=headings, resets=resets, _cstarts=cstarts, _ostarts=ostarts)
 
 
