@@ -161,10 +161,11 @@ def _row_terms(indicator: str) -> _Row:
 
 
 def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> Value:
-    total = _number(sum([p.value for p in parts]))  # type: ignore[misc]
+    nums = [p.value for p in parts]
+    total = _number(sum(nums))  # type: ignore[arg-type]
     unit = _unit(indicator)
     value = float(total) if unit == "万元" else total
-    evidence = " + ".join([f"{p.label or p.indicator} {p.value}" for p in parts])
+    evidence = _sum_evidence(tuple([p.label or p.indicator for p in parts])) % tuple(nums)
     note = _sum_note(len(parts))
     # positional, in the field order of model.Value (tests/test_identities.py checks it): keyword
     # arguments make this constructor 2.5x slower
@@ -175,6 +176,12 @@ def _derived(indicator: str, applicant: str, table: str, parts: list[Value]) -> 
 def _unit(indicator: str) -> Optional[str]:
     """``codebook.unit`` (the codebook does not change while a process runs)."""
     return codebook.unit(indicator)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sum_evidence(names: tuple[str, ...]) -> str:
+    """The evidence of a derived value as a ``%`` template: "name %s" per part, joined by " + "."""
+    return " + ".join([name.replace("%", "%%") + " %s" for name in names])
 
 
 @functools.lru_cache(maxsize=None)
