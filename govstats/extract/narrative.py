@@ -816,10 +816,15 @@ def _anchor_clauses(scan: _Scan, anchor: re.Pattern[str]) -> list[tuple[int, int
     """The clauses (start, end) that end at a match of ``anchor``, in order; a clause holding several
     matches is listed once (the statement looked for in it would be the same)."""
     out: list[tuple[int, int]] = []
+    breaks = scan.clause_breaks
+    n_breaks = len(breaks)
+    last = (-1, -1)  # (breaks before the start, before the end) of the last match
     for a in anchor.finditer(scan.text):
-        clause = scan.clause_start(a.start()), scan.clause_end(a.end())
-        if not out or out[-1] != clause:
-            out.append(clause)
+        # as scan.clause_start(a.start()), scan.clause_end(a.end()), read once per clause
+        k, j = bisect.bisect_left(breaks, a.start()), bisect.bisect_left(breaks, a.end())
+        if (k, j) != last:
+            last = (k, j)
+            out.append((breaks[k - 1] + 1 if k else 0, breaks[j] if j < n_breaks else len(scan.text)))
     return out
 
 
