@@ -40,7 +40,7 @@ class Row:
     labels: list[Cell]
     values: list[Cell]
     unit: Optional[Cell] = None
-    cells: list[Cell] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)  # the row's cells as printed, empty ones included
     tail: list[Cell] = field(default_factory=list)  # unit and value cells in printed order
     prev_ctx: list[Cell] = field(default_factory=list)  # label-only lines just before (data rows only)
     next_ctx: list[Cell] = field(default_factory=list)  # label-only lines just after
@@ -88,14 +88,13 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
     if not (values or unit):
         tail = []
     labels = [c for c in own[:i] if c.text]
-    printed = [c for c in own if c.text]
     if not positional:
-        return Row(labels, values, unit, printed, tail)
+        return Row(labels, values, unit, own, tail)
     if len(own) == len(cells):  # no empty place, no spanning copy: the cells are the columns
         cols = dict(enumerate(own))
     else:
         cols = {j: c for j, c in enumerate(cells) if c is not None and c.origin is None}
-    return Row(labels, values, unit, printed, tail, [], [], cols, len(cells), open_end)
+    return Row(labels, values, unit, own, tail, [], [], cols, len(cells), open_end)
 
 
 def attach_context(rows: list[Row]) -> list[Row]:
@@ -189,8 +188,8 @@ def row_matches(row: Row, book: LabelBook) -> Sequence[Match]:
     return _row_matches(
         book.kind,
         tuple([c.text for c in row.labels]),
-        tuple([c.text for c in row.prev_ctx]),
-        tuple([c.text for c in row.next_ctx[:2]]),
+        tuple([c.text for c in row.prev_ctx]) if row.prev_ctx else (),
+        tuple([c.text for c in row.next_ctx[:2]]) if row.next_ctx else (),
     )
 
 

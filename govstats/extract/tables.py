@@ -276,8 +276,10 @@ class _Sec2(_Table):
     places: list[Optional[tuple[int, int]]] = field(default_factory=list)  # (width, column) per column
     fresh: bool = True  # False once the columns were used by a data row (or inherited)
     snapshots: dict[int, tuple[list, list, tuple]] = field(default_factory=dict)  # id(data row) -> columns
+    _snapshot: Optional[tuple[list, list, tuple]] = field(default=None, repr=False)  # of the columns now
 
     def header(self, text: str, toks: Sequence[HeaderToken], where: Optional[tuple[int, int]]) -> None:
+        self._snapshot = None
         if any(t.role == "reset" for t in toks) or not self.fresh:
             self.columns, self.header_texts, self.places, self.fresh = [], [], [], True
         for t in toks:
@@ -294,7 +296,9 @@ class _Sec2(_Table):
         self.rows.append(row)
         if row.is_data:
             self.fresh = False
-            self.snapshots[id(row)] = (list(self.columns), list(self.header_texts), tuple(self.places))
+            if self._snapshot is None:  # the columns change only in header(): one copy for the rows under them
+                self._snapshot = (list(self.columns), list(self.header_texts), tuple(self.places))
+            self.snapshots[id(row)] = self._snapshot
 
     def finish(self) -> None:
         data = attach_context(self.rows)
@@ -391,10 +395,7 @@ class _Sec3(_ColumnTable):
             if cells is None:
                 self.warn(f"row {m.label!r} prints {len(r.values)} values for {len(columns)} columns; not read")
                 continue
-            indicator, label, evidence = m.entry.indicator, m.label, _evidence(r, m.label)
-            self.values += [
-                _value(indicator, cell, applicant=app, label=label, evidence=evidence, table="sec3") for app, cell in zip(applicants, cells)
-            ]
+            self.values += _row_values(m.entry.indicator, cells, applicants, m.label, _evidence(r, m.label), "sec3")
 
 
 @dataclass
@@ -744,6 +745,16 @@ def _row_label(row: Row) -> str:
     return last
 
 
+def _row_values(indicator: str, cells: list[Cell], applicants: list[str], label: str, evidence: str, table: str) -> list[Value]:
+    """The values of one row's cells, one per applicant column (``_value`` for each cell, in one pass)."""
+    ind_unit = _indicator_unit(indicator)
+    readings = [_reading(ind_unit, c.text, None) for c in cells]
+    return [
+        Value(indicator, value, app, unit, "table", approximate, label, evidence, (c.start, c.end), note, c.text, table)
+        for app, c, (value, unit, approximate, note) in zip(applicants, cells, readings)
+    ]
+
+
 def _value(
     indicator: str,
     cell: Optional[Cell],
@@ -755,11 +766,12 @@ def _value(
     unit: Optional[tuple[str, float]] = None,
 ) -> Value:
     """A table value from one cell (None cell: the row prints no value cell at all -> blank)."""
+    ind_unit = _indicator_unit(indicator)
     if cell is None:
-        value, out_unit, approximate, note = _reading(indicator, "", unit)
+        value, out_unit, approximate, note = _reading(ind_unit, "", unit)
         span = raw = None
     else:
-        value, out_unit, approximate, note = _reading(indicator, cell.text, unit)
+        value, out_unit, approximate, note = _reading(ind_unit, cell.text, unit)
         span, raw = (cell.start, cell.end), cell.text
     # positional, in the field order of model.Value (tests/test_tables.py checks it): keyword
     # arguments make this constructor 2.5x slower, and it runs for every cell of every table
@@ -768,12 +780,13 @@ def _value(
 
 @functools.lru_cache(maxsize=16384)
 def _reading(
-    indicator: str, text: str, unit: Optional[tuple[str, float]]
+    ind_unit: Optional[str], text: str, unit: Optional[tuple[str, float]]
 ) -> tuple[Optional[float | int], Optional[str], bool, Optional[str]]:
-    """(value, unit, approximate, note) of a cell text read as ``indicator``; ``unit``: the row's
-    unit column or the column's (单位:元) header. Cached: the same cells recur in every report."""
+    """(value, unit, approximate, note) of a cell text read for an indicator reported in
+    ``ind_unit`` (``_indicator_unit``; None: no unit); ``unit``: the row's unit column or the
+    column's (单位:元) header. Keyed by the indicator's unit, not the indicator, and cached: the
+    same cells recur in every report and under every indicator of a unit."""
     cv: CellValue = parse_cell(text)
-    ind_unit = _indicator_unit(indicator)
     value = cv.value
     out_unit = ind_unit
     if value is not None:
@@ -809,9 +822,8 @@ def _dedupe(tables: list[_Table]) -> tuple[list[Value], list[str]]:
             continue
         warnings += t.warnings
         dup = same = 0
-        for v in t.values:
-            indicator = v.indicator
-            key = (v.table or "", indicator, v.applicant, v.label if indicator == "extra" else "")
+        keys = [(v.table or "", v.indicator, v.applicant, v.label if v.indicator == "extra" else "") for v in t.values]
+        for key, v in zip(keys, t.values):
             if key in seen:
                 dup += 1
                 same += seen[key].value == v.value
