@@ -372,9 +372,9 @@ def _compare(
         nums = [None]
     if None in nums:  # (numbers and None only: no Value is compared)
         return _not_assessable(check, applicant, list(zip(names, terms)), what)
-    labels = tuple([v.label for v in terms])  # type: ignore[union-attr]
-    sources = tuple([v.source for v in terms])  # type: ignore[union-attr]
-    evidence = _evidence(names, applicant, labels, sources) % tuple(nums)
+    # what names a term: the label of a printed value, (label, source) of another one
+    named = tuple([v.label if v.source == "table" else (v.label, v.source) for v in terms])  # type: ignore[union-attr]
+    evidence = _evidence(names, applicant, named) % tuple(nums)
     obs = _number(sum(nums[:n_observed]))
     exp = _number(sum(nums[n_observed:]))
     ok = obs == exp or math.isclose(obs, exp, rel_tol=1e-9, abs_tol=1e-6) or (op == "<=" and obs <= exp)
@@ -384,12 +384,14 @@ def _compare(
 
 
 @functools.lru_cache(maxsize=4096)
-def _evidence(names: tuple[str, ...], applicant: str, labels: tuple[Optional[str], ...], sources: tuple[str, ...]) -> str:
+def _evidence(names: tuple[str, ...], applicant: str, named: tuple[Optional[str] | tuple[Optional[str], str], ...]) -> str:
     """The evidence of a comparison as a ``%`` template: "name = %s" per term (``%s`` prints a
-    number as ``str.format`` would, faster), from the label and source of its value and its
-    indicator and column (``names`` and ``applicant``, see ``_compare``), as ``_term_name`` names it."""
+    number as ``str.format`` would, faster), from the label and source of its value (``named``: the
+    label of a printed value, (label, source) of another) and its indicator and column (``names``
+    and ``applicant``, see ``_compare``), as ``_term_name`` names it."""
     out = []
-    for name, label, source in zip(names, labels, sources):
+    for name, term_named in zip(names, named):
+        label, source = term_named if isinstance(term_named, tuple) else (term_named, "table")
         indicator, _, column = name.partition("@")
         term = _value_name(label or _form_label(indicator), source == "derived", column or applicant)
         out.append(term.replace("%", "%%") + " = %s")
@@ -460,7 +462,7 @@ def _row_sums(pool: dict[_Key, Value], sec3: _TableItems) -> list[Check]:
         total = get(row.total)
         if total is not None and total.source == "table":
             parts = list(map(get, row.six_keys))
-            if any(v is not None and v.source == "table" for v in parts):
+            if any([v is not None and v.source == "table" for v in parts]):
                 checks.append(
                     _compare(
                         f"sec3.row_sum.{indicator}", "total", [total] + parts, row.six_names, 1, "=", "fail",
