@@ -487,9 +487,10 @@ class _Scan:
         self.tokens = find_numbers(self.text)
         # where numbers end (figures and bare numbers alike): a trigger never reaches over one
         self.number_ends = sorted({m.end() for m in _DIGITS.finditer(self.text)} | {t.share_end for t in self.tokens})
-        self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(self.text)]
+        text = self.text
+        self.clause_breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
         # the clause breaks that are sentence breaks
-        self.sent_breaks = [p for p in self.clause_breaks if self.text[p] in _SENT_BREAKS]
+        self.sent_breaks = [p for p in self.clause_breaks if text[p] in _SENT_BREAKS]
         points = self._contexts()
         self.ctx_keys = [2 * p + o for p, o, _ in points]  # (position, order) as one int, in the same order
         self.ctx_values = [c for _, _, c in points]
