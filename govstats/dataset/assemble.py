@@ -80,6 +80,11 @@ class _Writer:
         self.writer.close()
 
 
+#: the spill is compressed and read by one thread (Arrow's thread pool costs more than it saves here)
+_SPILL_WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+_SPILL_READ = pa.ipc.IpcReadOptions(use_threads=False)
+
+
 class _Spill:
     """Harmonized rows of this build's reports (``harmonize.ROW_SCHEMA``), in a temp Arrow stream
     in OUT (lz4: about 30 bytes per row), read back once at the end."""
@@ -87,7 +92,7 @@ class _Spill:
     def __init__(self, folder: Path) -> None:
         self.path = temp_for(folder / "harmonized.spill")
         self.sink = pa.OSFile(str(self.path), "wb")
-        self.writer = pa.ipc.new_stream(self.sink, hz.ROW_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4"))
+        self.writer = pa.ipc.new_stream(self.sink, hz.ROW_SCHEMA, options=_SPILL_WRITE)
 
     def write(self, rows: pa.Table) -> None:
         self.writer.write_table(rows)
@@ -100,7 +105,7 @@ class _Spill:
     def batches(self) -> Iterator[pa.RecordBatch]:
         self.close()
         with pa.memory_map(str(self.path)) as source:
-            yield from pa.ipc.open_stream(source)
+            yield from pa.ipc.open_stream(source, options=_SPILL_READ)
 
     def remove(self) -> None:
         self.close()

@@ -42,7 +42,10 @@ FORMAT = 2
 KINDS: dict[str, TableSchema] = {"values": PART_VALUES, "checks": PART_CHECKS, "parsed": PARSED}
 #: file name ending of each file of a part; ``parsed`` (written last) commits the part
 SUFFIXES = {"values": ".values.arrow", "checks": ".checks.arrow", "parsed": ".parsed.parquet"}
-_IPC = pa.ipc.IpcWriteOptions(compression="lz4")
+#: parts are compressed and read by one thread: Arrow's thread pool costs more CPU than it saves on
+#: parts this size (the workers already keep the cores busy)
+_IPC = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+_READ = pa.ipc.IpcReadOptions(use_threads=False)
 #: compaction: more than MAX_PARTS small parts (under SMALL_PART results: what builds that parse a
 #: few new inputs leave; a large build writes parts of up to ``parallel.MAX_CHUNK`` results), or more
 #: dead results (of inputs that are gone) than live ones and at least MIN_DEAD of them
@@ -87,7 +90,7 @@ def write_part(folder: Path, result: ChunkResult) -> str:
 
 def _read_ipc(path: Path) -> pa.Table:
     with pa.memory_map(str(path)) as source:
-        return pa.ipc.open_file(source).read_all()
+        return pa.ipc.open_file(source, options=_READ).read_all()
 
 
 @dataclass
