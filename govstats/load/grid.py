@@ -97,7 +97,15 @@ class GridBuilder:
                 for i in sorted(spans):
                     slots.extend(texts[start : i + 1])
                     last = len(slots) - 1
-                    self._cover_span(row, last, *spans[i], max_row)
+                    rowspan, colspan = spans[i]
+                    if rowspan == 1 and 1 < colspan <= MAX_SPAN:
+                        # a span within the row (the usual one): the positions it covers come next
+                        slots.extend([None] * (colspan - 1))
+                        origin = (row, last)
+                        for c in range(last + 1, last + colspan):
+                            self._spans[(row, c)] = origin
+                    else:
+                        self._cover_span(row, last, rowspan, colspan, max_row)
                     start = i + 1
                 if start < len(texts):
                     slots.extend(texts[start:])
