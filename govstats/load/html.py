@@ -308,11 +308,13 @@ class _Walker:
     # ----------------------------------------------------------------- walk
     def walk(self, root: etree._Element) -> None:
         """Walk ``root``'s subtree: lines go to ``lines``, data tables (when enabled) to ``blocks``."""
+        chrome_tags = self.rules.tags
         walker = etree.iterwalk(root, events=("start", "end"))
         for event, el in walker:
             tag = el.tag
             if event == "start":
-                if el is not root and self._skip(el):
+                # (an element without attributes whose tag is not chrome is never skipped: most are)
+                if (tag in chrome_tags or el.keys()) and el is not root and self._skip(el):
                     walker.skip_subtree()
                     continue
                 if tag == "table" and self.tables:
