@@ -490,7 +490,7 @@ def remove_noise(text: str, header_meta: dict[str, str], removed: list[tuple[str
         if kind is not None:
             removed.append((kind, s))
             drop.add(i)
-    kept = "\n".join(line for i, line in enumerate(lines) if i not in drop) if drop else text
+    kept = "\n".join([line for i, line in enumerate(lines) if i not in drop]) if drop else text
     return clean_line_noise(kept, removed)
 
 
@@ -529,23 +529,28 @@ def _table_rows(b: RawBlock, texts: list[str], pos: int) -> tuple[list[list[Opti
     rows: list[list[Optional[Cell]]] = []
     lines: list[str] = []
     spans = b.spans
-    it = iter(texts)
+    k = 0  # the next text of ``texts``
     for r_i, row in enumerate(b.rows):
         cells: list[Optional[Cell]] = []
         at = pos
         if None in row:
             parts: list[str] = []
             for c_i, raw in enumerate(row):
-                if raw is None and (r_i, c_i) in spans:
-                    cells.append(None)
-                    continue
-                txt = "" if raw is None else next(it)
+                if raw is None:
+                    if (r_i, c_i) in spans:
+                        cells.append(None)
+                        continue
+                    txt = ""
+                else:
+                    txt = texts[k]
+                    k += 1
                 end = at + len(txt)
                 cells.append(Cell(txt, at, end))
                 parts.append(txt)
                 at = end + 3  # " | "
         else:  # the usual row
-            parts = [next(it) for _ in row]
+            parts = texts[k : k + len(row)]
+            k += len(parts)
             for txt in parts:
                 end = at + len(txt)
                 cells.append(Cell(txt, at, end))
@@ -603,11 +608,14 @@ def normalize(raw: RawDocument) -> Document:
             pieces.extend(lines)
             pos += sum(map(len, lines))
             # copies of spanning cells point at their origin cell's text and span
+            n_rows = len(rows)
             for (r_i, c_i), (orow, ocol) in b.spans.items():
-                if r_i < len(rows) and c_i < len(rows[r_i]) and rows[r_i][c_i] is None:
-                    o = rows[orow][ocol] if orow < len(rows) and ocol < len(rows[orow]) else None
-                    if o is not None:
-                        rows[r_i][c_i] = Cell(o.text, o.start, o.end, origin=(orow, ocol))
+                if r_i < n_rows:
+                    row = rows[r_i]
+                    if c_i < len(row) and row[c_i] is None:
+                        o = rows[orow][ocol] if orow < n_rows and ocol < len(rows[orow]) else None
+                        if o is not None:
+                            row[c_i] = Cell(o.text, o.start, o.end, (orow, ocol))
             if b.continues and grids and grids[-1].source == raw.kind:
                 prev = grids[-1]
                 offset = len(prev.rows)  # origins of span copies are counted within this page's block
