@@ -246,7 +246,7 @@ def _derive(pool: dict[_Key, Value], tables: dict[str, _TableItems]) -> list[Val
                     add(_derived(group, a, "sec3", parts))
     for code, sum_of in _sums():
         first = sum_of[0]
-        for t in sorted([t for t, items in tables.items() if any(v.indicator == first for v in items)]):
+        for t in sorted([t for t, items in tables.items() if first in [v.indicator for v in items]]):
             if not any((t2, code, "total") in pool for t2 in tables):
                 parts = complete([(t, p, "total") for p in sum_of])
                 if parts:
