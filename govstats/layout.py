@@ -27,7 +27,6 @@ with a single value count as a table): classification and label matching belong 
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections import Counter
@@ -216,19 +215,24 @@ def _at(cell: Cell, base: int) -> Cell:
 
 
 def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[_Run]:
-    """Runs of classified lines between prose lines and lines of ``covered`` (start, end) regions."""
-    starts = [s for s, _ in covered]
+    """Runs of classified lines between prose lines and lines of ``covered`` (start, end) regions,
+    ``covered`` sorted by start: a line is covered when it starts inside the last region starting
+    at or before it."""
     run: _Run = []
     pos = 0
+    n_covered = len(covered)
+    passed = 0  # the regions starting at or before the line: covered[:passed] (lines come in order)
+    cover_end = -1  # the end of the last of them
     for line in text.split("\n"):
         start, pos = pos, pos + len(line) + 1
-        if starts:
-            i = bisect.bisect_right(starts, start) - 1
-            if i >= 0 and covered[i][0] <= start < covered[i][1]:
-                if run:
-                    yield run
-                run = []
-                continue
+        while passed < n_covered and covered[passed][0] <= start:
+            cover_end = covered[passed][1]
+            passed += 1
+        if start < cover_end:
+            if run:
+                yield run
+            run = []
+            continue
         ln = _classified_cached(line) if len(line) <= _MAX_CACHED_LINE else _classify_line(line, 0)
         if ln.kind == PROSE:
             if run:
