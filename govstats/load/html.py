@@ -328,18 +328,22 @@ class _Walker:
                         self.blocks.append(block)
                         walker.skip_subtree()
                         continue
-                if tag in _BLOCK_TAGS or tag == "br":
+                if self._buf and (tag in _BLOCK_TAGS or tag == "br"):
                     self._newline()
                 if tag == "pre":
                     self._pre += 1
-                self._add(el.text)
+                text = el.text
+                if text:
+                    self._add(text)
             else:
-                if tag in _BLOCK_TAGS:
+                if self._buf and tag in _BLOCK_TAGS:
                     self._newline()
                 if tag == "pre":
                     self._pre = max(0, self._pre - 1)
                 if el is not root:
-                    self._add(el.tail)
+                    tail = el.tail
+                    if tail:
+                        self._add(tail)
         self._newline()
 
 
