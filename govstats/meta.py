@@ -95,22 +95,27 @@ def _head_lines(text: str, n: int) -> list[tuple[int, str]]:
     return out
 
 
+def _no_space(s: str) -> str:
+    """``s`` without whitespace (str.split and ``\\s`` agree on what that is)."""
+    return "".join(s.split())
+
+
 def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
     """The report's title line (joined when it is split over two short lines), and its offset."""
     cands: list[tuple[int, str]] = []
     lines = _head_lines(doc.text, 13)
     for i, (pos, line) in enumerate(lines[:12]):
-        compact = re.sub(r"\s+", "", line)
-        if len(compact) > 80 or re.search(r"[。;:,]$", compact) or _NOT_TITLE.search(compact):
+        compact = _no_space(line)
+        if len(compact) > 80 or compact.endswith(("。", ";", ":", ",")) or _NOT_TITLE.search(compact):
             continue
         if (i + 1 < len(lines) and _REPORT_WORDS.search(compact) and not _TITLE_WORDS.search(compact)
                 and len(compact) >= 12):
             # a title wrapped over two lines: "…2019 年政府信息公开工" / "作年度报告"
-            nxt = re.sub(r"\s+", "", lines[i + 1][1])
+            nxt = _no_space(lines[i + 1][1])
             if len(nxt) <= 12 and _TITLE_WORDS.search(compact + nxt) and not _NOT_TITLE.search(nxt):
                 compact += nxt
         if _TITLE_WORDS.search(compact) and _REPORT_WORDS.search(compact):
-            prev = re.sub(r"\s+", "", lines[i - 1][1]) if i > 0 else ""
+            prev = _no_space(lines[i - 1][1]) if i > 0 else ""
             if _continues_sentence(prev, lines[i + 1][1] if i + 1 < len(lines) else ""):
                 continue  # "…的规定,现" / "将X 2015 年政府信息公开工作情况报告" / "如下:"
             # the title's first part on the line above: an agency line ("洪泽区人民政府" /
@@ -123,7 +128,7 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
     if cands:
         return cands[0][1], cands[0][0]
     if doc.title:
-        t = re.sub(r"\s+", "", doc.title)
+        t = _no_space(doc.title)
         if _REPORT_WORDS.search(t):
             return t, None
     return None, None
@@ -133,12 +138,18 @@ def find_title(doc: Document) -> tuple[Optional[str], Optional[int]]:
 _TITLE_PART = re.compile(rf"[{CJK}0-9]+")
 
 
+@functools.lru_cache(maxsize=1)
+def _org_line_re() -> re.Pattern[str]:
+    """A line that ends in an organisation suffix, perhaps followed by a year."""
+    return re.compile("(?:" + _org_suffix_re().pattern + r")(?:(?:19|20)\d{2})?$")
+
+
 def _title_head(prev: str, compact: str) -> bool:
     """``prev`` (the line above a title line ``compact``, without spaces) is the title's first part."""
     if (len(prev) > 40 or not _TITLE_PART.fullmatch(prev) or _TITLE_WORDS.search(prev)
             or re.search(r"\d\s*[月日]", prev)):  # a date line above the title
         return False
-    if re.search("(?:" + _org_suffix_re().pattern + r")(?:(?:19|20)\d{2})?$", prev):
+    if _org_line_re().search(prev):
         return bool(re.match(_YEAR + "|年", compact))  # "洪泽区人民政府" / "2023年…报告"
     # wrapped inside a word: the title starts with its year, or the year is cut from its 年度
     return bool(re.match(_YEAR, prev) or (re.search(_YEAR + "年?$", prev) and re.match("年|度", compact)))
@@ -147,7 +158,7 @@ def _title_head(prev: str, compact: str) -> bool:
 def _continues_sentence(prev: str, nxt: str) -> bool:
     """A title-like line inside a wrapped sentence: the line above is prose that does not end, or
     the sentence goes on below ("如下:")."""
-    nxt = re.sub(r"\s+", "", nxt)
+    nxt = _no_space(nxt)
     if nxt.startswith(("如下", "如后")):
         return True
     return (len(prev) >= 15 and bool(re.search(r"[,,;;]", prev)) and bool(re.search(f"[{CJK}]$", prev))
@@ -165,6 +176,12 @@ _YEAR_PHRASES = re.compile(
     r"|(?P<body>\s*年度?\s*[,,]?\s*(?:我局|我区|我市|我县|我委|我办|我厅|本局|本机关|全年|全区|全市|全县|共))"
     r"|(?P<plan>\s*年\s*(?:推进|工作思路|工作计划|工作打算|将|要)))"
 )
+_TITLE_YEAR = re.compile(_YEAR + r"\s*(?:年|年度)")
+_TITLE_YEAR_BRACKETED = re.compile(r"\(\s*" + _YEAR + r"\s*年?度?\s*\)")
+_STAT_PERIOD_YEAR = re.compile(r"统计期限[^。\n]{0,6}?" + _YEAR + r"\s*年")
+_BRACKETED_YEAR = re.compile(r"\(\s*" + _YEAR + r"\s*年度\s*\)")
+
+
 def find_year(doc: Document, title: Optional[str]) -> tuple[Optional[int], str]:
     """The year the statistics cover, with the text it was read from."""
     text = doc.text[:60000]
@@ -179,19 +196,19 @@ def find_year(doc: Document, title: Optional[str]) -> tuple[Optional[int], str]:
             evidence.setdefault(yi, ev)
 
     if title:
-        m = re.search(_YEAR + r"\s*(?:年|年度)", title)
+        m = _TITLE_YEAR.search(title)
         if m:
             vote(m.group(1), 100, title)
         else:
-            m = re.search(r"\(\s*" + _YEAR + r"\s*年?度?\s*\)", title)
+            m = _TITLE_YEAR_BRACKETED.search(title)
             if m:
                 vote(m.group(1), 100, title)
-    for m in re.finditer(r"统计期限[^。\n]{0,6}?" + _YEAR + r"\s*年", text):
+    for m in _STAT_PERIOD_YEAR.finditer(text):
         vote(m.group(1), 50, m.group(0))
     if "如下" in text:
         for m in _REPORTED_BELOW.finditer(text):
             vote(m.group(1), 40, m.group(0))
-    for m in re.finditer(r"\(\s*" + _YEAR + r"\s*年度\s*\)", text):  # 统计表 (2016年度)
+    for m in _BRACKETED_YEAR.finditer(text):  # 统计表 (2016年度)
         vote(m.group(1), 20, m.group(0))
     # "<year>年" followed by a report title, by the body the statistics speak for, or by plans: one
     # scan (a match of one kind never holds the start of another), the votes in the order of kinds
