@@ -38,7 +38,7 @@ class Row:
     """A grid row split into label cells, a unit cell and value cells."""
 
     labels: list[Cell]
-    values: list[Cell]
+    values: list[Cell]  # cells of a value kind only (cells.VALUE_KINDS: numbers, marks, blanks)
     unit: Optional[Cell] = None
     cells: list[Cell] = field(default_factory=list)  # the row's cells as printed, empty ones included
     tail: list[Cell] = field(default_factory=list)  # unit and value cells in printed order
@@ -98,14 +98,16 @@ def split_row(cells: list[Optional[Cell]], positional: bool = False, open_end: b
 
 
 def attach_context(rows: list[Row]) -> list[Row]:
-    """The data rows, each with the label cells of the label-only rows around it."""
+    """The data rows, each with the label cells of the label-only rows around it (the lines
+    between two data rows are one list, shared as the first's next and the second's previous
+    context: read only)."""
     data: list[Row] = []
     pending: list[Cell] = []
     for r in rows:
         if r.is_data:
             if data:
-                data[-1].next_ctx = list(pending)
-            r.prev_ctx = list(pending)
+                data[-1].next_ctx = pending
+            r.prev_ctx = pending
             pending = []
             data.append(r)
         else:

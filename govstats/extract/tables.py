@@ -685,11 +685,11 @@ def _by_column(r: Row, n: int, places: Sequence[Optional[tuple[int, int]]]) -> O
                 return None
             end = max(c.end for c in r.cols.values())
             cell = Cell("", end, end)  # a trailing empty cell the tab row lost
-        elif cell_kind(cell.text) not in VALUE_KINDS:
-            return None
         cells.append(cell)
     if len(cells) == len(r.values) and all(map(operator.is_, cells, r.values)):
-        return cells  # the row's own value cells, in order: no value left out
+        return cells  # the row's own value cells (all of a value kind), in order: no value left out
+    if any(cell_kind(c.text) not in VALUE_KINDS for c in cells):
+        return None
     taken = set(map(id, cells))
     missed = (c for c in r.values if id(c) not in taken)
     return None if any(cell_kind(c.text) != BLANK for c in missed) else cells
