@@ -12,6 +12,7 @@ results (the build assembles its outputs from them while the workers go on parsi
 from __future__ import annotations
 
 import gc
+import importlib
 import multiprocessing as mp
 import sys
 from collections import deque
@@ -36,6 +37,8 @@ MAX_CHUNK = 128
 #: assembles parts (a few tenths of a second), few enough to keep memory flat
 QUEUED_PER_WORKER = 4
 CRASHED = "worker process died while parsing this file (crash or out of memory)"
+#: the loader module (``govstats.load.<name>``) files of each suffix most likely need
+LOADERS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text"}
 
 
 class WorkersFailed(GovstatsError):
@@ -172,6 +175,16 @@ def _run_pool(chunks: list[list[Task]], jobs: int, args: tuple, on_result: OnRes
                 suspects.extend([t] for t in chunk)
 
 
+def _import_loaders(tasks: list[Task]) -> None:
+    """Import the loaders the inputs' suffixes call for (pdfplumber alone takes ~0.1 s), so forked
+    workers inherit them instead of each importing them at its first file of that kind."""
+    for name in sorted({LOADERS.get(Path(t.path).suffix.lower()) for t in tasks} - {None}):
+        try:
+            importlib.import_module(f"govstats.load.{name}")
+        except ImportError:  # a missing dependency fails the files that need it, in the workers
+            pass
+
+
 def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optional[Parser], version: str,
                  timeout: Optional[float], progress: bool, on_batch: OnBatch) -> dict[str, dict]:
     """Parse ``todo`` into the cache, handing the parts written to ``on_batch``; return the parsed
@@ -196,6 +209,7 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
 
     if tasks and parser is None:
         default_parser()  # imported once here: forked workers inherit it instead of importing it each
+        _import_loaders(tasks)
     try:
         if jobs <= 1:
             _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
