@@ -204,14 +204,9 @@ def _unit_row(line: str, base: int) -> _Line:
 # --------------------------------------------------------------------------- regions
 @functools.lru_cache(maxsize=8192)
 def _classified_cached(line: str) -> _Line:
-    """``line`` classified at offset 0 (shift with ``_at``). A line's class depends on its text only,
+    """``line`` classified at offset 0 (``_build_grid`` shifts its cells to the line's offset). A line's class depends on its text only,
     and table lines recur in every report, so short lines are classified once (do not mutate)."""
     return _classify_line(line, 0)
-
-
-def _at(cell: Cell, base: int) -> Cell:
-    """A new cell: ``cell`` (of a line classified at offset 0) for the line at offset ``base``."""
-    return Cell(cell.text, base + cell.start, base + cell.end)
 
 
 def _runs(text: str, covered: list[tuple[int, int]]) -> Iterator[_Run]:
@@ -306,7 +301,8 @@ def _build_grid(run: _Run, doc: Document) -> Optional[Grid]:
         if gap is not None and ln.kind == CELL and len(blanks) > gap and cur:
             cur += [Cell("", pos, pos) for pos in blanks[gap:]]  # the surplus blank lines: empty cells
             cur_has_value = True
-        blanks = []
+        if blanks:
+            blanks = []
         if ln.kind == SEP:
             continue
         if ln.kind == FILLER:
@@ -314,25 +310,26 @@ def _build_grid(run: _Run, doc: Document) -> Optional[Grid]:
             continue
         if ln.kind == ROW:
             if cur:
-                rows.append(list(cur))
+                rows.append(cur)
             cur, cur_has_value = [], False
-            rows.append([Cell(c.text, base + c.start, base + c.end) for c in ln.cells])  # _at
+            rows.append([Cell(c.text, base + c.start, base + c.end) for c in ln.cells])  # at the line's offset
             continue
-        cell = _at(ln.cells[0], base)
+        c = ln.cells[0]
+        cell = Cell(c.text, base + c.start, base + c.end)
         if ln.kinds[0] == TEXT:
             if cur_has_value:
-                rows.append(list(cur))
+                rows.append(cur)
                 cur, cur_has_value = [], False
             cur.append(cell)
         elif row_mode and not cur_has_value:
             if cur:
-                rows.append(list(cur))
+                rows.append(cur)
             cur, cur_has_value = [cell], True
         else:
             cur.append(cell)
             cur_has_value = True
     if cur:
-        rows.append(list(cur))
+        rows.append(cur)
     cells = [c for row in rows for c in row if c is not None]
     if not cells:
         return None
