@@ -26,6 +26,7 @@ import pyarrow as pa
 from ..errors import GovstatsError
 from .cache import Cache, CacheWriteFailed, write_part
 from .inputs import InputFile
+from .schema import PARSED, PART_CHECKS, PART_VALUES
 from .worker import ChunkResult, Parser, Task, default_parser, from_ipc, init_worker, parse_chunk, to_ipc
 
 #: new parts are handed to ``on_batch`` in batches of at least FLUSH_REPORTS results (the last one smaller)
@@ -210,6 +211,8 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
     if tasks and parser is None:
         default_parser()  # imported once here: forked workers inherit it instead of importing it each
         _import_loaders(tasks)
+    for schema in (PARSED, PART_VALUES, PART_CHECKS):
+        schema.arrow  # noqa: B018 - built once here (~6 ms each, pandas metadata), not in every worker
     try:
         if jobs <= 1:
             _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
