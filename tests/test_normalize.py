@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govstats.model import RawBlock, RawDocument
 from govstats.normalize import (
@@ -241,3 +243,24 @@ def test_short_traditional_sentence_with_ambiguous_characters_is_traditional():
     # 占 is "simplified-only" for OpenCC (s2t gives 佔) but stays 占 in machine-converted zh-TW text
     s = "全年答覆政府信息公開申請共220件。其中,予以公開49件,占22.27%;部分公開1件,占0.45%。"
     assert detect_script(s) == "traditional"
+
+
+# NFKC is applied to the runs of full-width forms first (a speed-up): the result must still be
+# exactly the NFKC of the whole text, whatever else the text holds
+_NFKC_ALPHABET = list("，（）：；．　０１２３ＡＢａｂ") + list("件条年度报告和") + [
+    "\u0301", "\u0308", "\u3099", "e", "ｶ", "ﾞ", "\ufb01", "①", "㈠", "가", "\u1100", "\u1161", "½", " ", "\n", "1", "。"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_NFKC_ALPHABET), max_size=40))
+def test_nfkc_shortcut_equals_nfkc_of_the_whole(s: str) -> None:
+    import unicodedata
+
+    from govstats.normalize import clean_chars
+
+    got = clean_chars(s)
+    want = _TRAILING.sub("", unicodedata.normalize("NFKC", s))
+    assert got == want
+
+
+_TRAILING = re.compile(r"[ \u3000\u00a0]+$", re.M)
