@@ -27,7 +27,7 @@ from ..errors import GovstatsError
 from .cache import Cache, CacheWriteFailed, write_part
 from .inputs import InputFile
 from .schema import PARSED, PART_CHECKS, PART_VALUES
-from .worker import ChunkResult, Parser, Task, default_parser, from_ipc, init_worker, parse_chunk, to_ipc
+from .worker import GC_THRESHOLD, ChunkResult, Parser, Task, default_parser, from_ipc, init_worker, parse_chunk, to_ipc
 
 #: new parts are handed to ``on_batch`` in batches of at least FLUSH_REPORTS results (the last one smaller)
 FLUSH_REPORTS = 500
@@ -242,7 +242,16 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
         schema.arrow  # noqa: B018 - built once here (~6 ms each, pandas metadata), not in every worker
     try:
         if jobs <= 1:
-            _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
+            # parsed here: collect cyclic garbage as a worker does, and never rescan what was
+            # there before the parse (imports, inputs, the cache index)
+            threshold = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+            try:
+                _run_serial(_chunks(tasks, 1), args, on_result, on_failure)
+            finally:
+                gc.set_threshold(*threshold)
+                gc.unfreeze()
         else:
             gc.freeze()  # what forked workers inherit is never scanned by their collector (nor copied on write)
             try:
