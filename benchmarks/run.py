@@ -42,7 +42,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 TARGET_PER_CORE = 200.0  # text/HTML reports per second per core, end to end
 TARGET_RSS_MB = 1024.0  # peak memory of the whole build for 10 000 reports
 TARGET_REBUILD = 0.05  # no-change rebuild / full build
-PACKAGES = ("pandas", "pyarrow", "duckdb", "pdfplumber", "python-docx", "lxml", "opencc", "charset-normalizer")
+PACKAGES = ("pandas", "pyarrow", "duckdb", "pdfplumber", "python-docx", "lxml", "opencc")
 
 
 # --------------------------------------------------------------------------- machine
