@@ -45,11 +45,14 @@ notebooks: build
 demo: notebooks
 	@echo "dataset: data/processed/   figures and executed notebooks: reports/"
 
+# The notebooks' figures go to a temporary folder (GOVSTATS_FIGURES_DIR), not over those of make demo.
 test: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks/
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
-	  --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/teaching.ipynb
+	@figs=$$(mktemp -d) && export GOVSTATS_FIGURES_DIR=$$figs && \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax --nbval-current-env notebooks/ && \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	    --nbval-sanitize-with notebooks/nbval_sanitize.cfg notebooks/teaching.ipynb; \
+	  rc=$$?; rm -rf "$$figs"; exit $$rc
 
 score: install
 	$(BIN)/python $(SHARED)/tools/score.py --cmd "$(BIN)/govstats parse {file} --json" $(SHARED)/corpus -v

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sys
 import unicodedata
@@ -301,8 +302,12 @@ def save_figure(fig: Figure, out_dir: str | Path, name: str, formats: Sequence[s
     """Write ``fig`` as ``out_dir/name.png`` and ``.svg`` (directories created); return the paths.
 
     The layout is solved once, at the first file: later files and the notebook display reuse it.
+    With the environment variable ``GOVSTATS_FIGURES_DIR`` set, figures go to
+    ``$GOVSTATS_FIGURES_DIR/<last part of out_dir>`` instead (``make test`` runs the notebooks
+    that way, so a test run never overwrites the figures of ``make demo`` under ``reports/``).
     """
-    out = Path(out_dir)
+    redirect = os.environ.get("GOVSTATS_FIGURES_DIR")
+    out = Path(redirect) / Path(out_dir).name if redirect else Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[\\/:*?\"<>|\s]+", "_", name).strip("_") or "figure"
     paths = []

@@ -180,3 +180,11 @@ def test_review_total_only_is_drawn_as_outline(frames) -> None:
     rl = an.review_litigation(real["values"])
     fig = pl.review_litigation(rl[rl["agency"] == "广州市市场监督管理局"], lang="en")
     assert pl.text("note_total_only", "en") in _texts(fig)  # litigation.total 0 with no breakdown
+
+
+def test_figures_dir_redirect_keeps_demo_figures(tmp_path: Path, monkeypatch) -> None:
+    # make test runs the notebooks with GOVSTATS_FIGURES_DIR set: reports/ of make demo stays as it is
+    monkeypatch.setenv("GOVSTATS_FIGURES_DIR", str(tmp_path / "redirected"))
+    paths = pl.save_figure(pl.no_data_figure("en"), tmp_path / "reports" / "channel_mix", "channels", formats=("png",))
+    assert paths == [tmp_path / "redirected" / "channel_mix" / "channels.png"] and paths[0].exists()
+    assert not (tmp_path / "reports").exists()
