@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .codebook import indicators, read_csv
-from .dataset.schema import CONTEXT, HARMONIZED, TableSchema, to_frame
+from .dataset.schema import CONTEXT, HARMONIZED, TableSchema, encoded_schema, take_encoded, to_frame
 
 QUALITIES = ("exact", "near_exact", "close", "approximate", "judgement", "none")
 COMPARABLE_QUALITIES = frozenset({"exact", "near_exact"})
@@ -307,10 +307,16 @@ def harmonized_rows(selected: pa.Table, reports: pa.Table) -> pa.Table:
     return pa.Table.from_arrays([computed[c] if c in computed else rows[c] for c in ROW_SCHEMA.names], schema=ROW_SCHEMA)
 
 
-def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True) -> pa.Table:
+#: the string report columns ``with_reports(encoded=True)`` gives as dictionary arrays
+ENCODED_REPORT_COLUMNS = frozenset(c for c in REPORT_COLUMNS if c != "report_id" and HARMONIZED.arrow.field(c).type == pa.string())
+
+
+def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True, encoded: bool = False) -> pa.Table:
     """``HARMONIZED`` rows: ``rows`` (``ROW_SCHEMA``) of the ``reports`` given (their other rows are
     dropped) with those reports' ``REPORT_COLUMNS``; sorted by agency_key, year, indicator,
-    applicant unless ``ordered`` is False (the order of rows is no part of the dataset)."""
+    applicant unless ``ordered`` is False (the order of rows is no part of the dataset).
+    ``encoded``: the ``ENCODED_REPORT_COLUMNS`` as dictionary arrays (``schema.take_encoded``: what
+    ``govstats build`` writes, cheaper to take and to write)."""
     at = pc.index_in(rows["report_id"], value_set=reports["report_id"])
     known = pc.is_valid(at)
     if not pc.all(known).as_py():
@@ -318,6 +324,10 @@ def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True) -> pa.
     if ordered:
         order = _harmonized_order(rows, at.to_numpy(zero_copy_only=False).astype(np.int64), reports)
         rows, at = rows.take(order), pc.take(at, pa.array(order))
+    if encoded:
+        at = at.combine_chunks() if isinstance(at, pa.ChunkedArray) else at
+        return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else take_encoded(reports[c], at) for c in COLUMNS],
+                                    schema=encoded_schema(HARMONIZED, ENCODED_REPORT_COLUMNS))
     return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else reports[c].take(at) for c in COLUMNS],
                                 schema=HARMONIZED.arrow)
 
@@ -384,4 +394,4 @@ def by_lineage(harmonized: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = ["COLUMNS", "QUALITIES", "ROW_SCHEMA", "Rule", "by_lineage", "counts", "crosswalk", "era", "harmonize",
            "harmonize_table", "harmonized_rows", "indicator_units", "legacy_era", "primary_reports", "read_indicators",
-           "select_table", "select_values", "targets", "with_reports"]
+           "select_table", "select_values", "targets", "with_reports", "ENCODED_REPORT_COLUMNS"]

@@ -36,7 +36,7 @@ from . import corrections as corr
 from .files import Staged, temp_for
 from .inputs import InputFile
 from .schema import (CHECKS, CONTEXT, HARMONIZED, MANIFEST, PARSED, PART_VALUES, REPORTS, STR, STR_LIST, VALUES,
-                     TableSchema, to_frame)
+                     TableSchema, encoded_schema, take_encoded, to_frame)
 from .worker import ChunkResult
 
 PARSED_OK = ("ok", "warning")
@@ -63,12 +63,19 @@ def _stats_columns(schema: TableSchema) -> list[str]:
 
 
 class _Writer:
-    """A Parquet writer onto a staged temp file, fed with Arrow tables of its schema."""
+    """A Parquet writer onto a staged temp file, fed with Arrow tables of its schema whose
+    ``encoded`` string columns are dictionary arrays (``schema.take_encoded``).
 
-    def __init__(self, staged: Staged, name: str, schema: TableSchema) -> None:
+    The file does not store the Arrow schema (``store_schema=False``; its pandas metadata is added
+    back), so it reads back as ``schema``: plain string columns, nullable pandas dtypes.
+    """
+
+    def __init__(self, staged: Staged, name: str, schema: TableSchema, encoded: frozenset[str]) -> None:
         self.path = staged.temp(f"{name}.parquet")
-        self.writer = pq.ParquetWriter(self.path, schema.arrow, compression="zstd",
-                                       write_statistics=_stats_columns(schema))
+        self.writer = pq.ParquetWriter(self.path, encoded_schema(schema, encoded), compression="zstd",
+                                       write_statistics=_stats_columns(schema), store_schema=False)
+        if schema.arrow.metadata:
+            self.writer.add_key_value_metadata(schema.arrow.metadata)  # (store_schema=False leaves it out)
         self.rows = 0
 
     def write(self, table: pa.Table) -> None:
@@ -112,10 +119,16 @@ class _Spill:
         self.path.unlink(missing_ok=True)
 
 
+#: the CONTEXT string columns other than report_id, dictionary-encoded by ``_with_context``
+_CONTEXT_STR = frozenset(name for name, typ in CONTEXT if typ == STR and name != "report_id")
+
+
 def _with_context(part: pa.Table, ctx: pa.Table, schema: TableSchema, **constants: str) -> pa.Table:
-    """``part`` rows as ``schema`` rows: the report columns taken from ``ctx`` by report_id (rows of
-    reports not in ``ctx`` are dropped), the others from ``part``, ``constants`` filled in, the rest null."""
-    idx = pc.index_in(part["report_id"], value_set=ctx["report_id"])
+    """``part`` rows as ``schema`` rows (the CONTEXT string columns dictionary-encoded: see
+    ``schema.take_encoded``): the report columns taken from ``ctx`` by report_id (rows of reports not in
+    ``ctx`` are dropped), the others from ``part``, ``constants`` filled in, the rest null."""
+    ids = part["report_id"]
+    idx = pc.index_in(ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids, value_set=ctx["report_id"])
     known = pc.is_valid(idx)
     if not pc.all(known).as_py():
         part, idx = part.filter(known), idx.filter(known)
@@ -123,14 +136,14 @@ def _with_context(part: pa.Table, ctx: pa.Table, schema: TableSchema, **constant
     arrays = []
     for name, typ in schema.columns:
         if name in ctx.column_names and name != "report_id":
-            arrays.append(ctx[name].take(idx))
+            arrays.append(take_encoded(ctx[name], idx))
         elif name in part.column_names:
             arrays.append(part[name])
         elif name in constants:
             arrays.append(pa.repeat(pa.scalar(constants[name], typ), n))
         else:
             arrays.append(pa.nulls(n, typ))
-    return pa.Table.from_arrays(arrays, schema=schema.arrow)
+    return pa.Table.from_arrays(arrays, schema=encoded_schema(schema, _CONTEXT_STR))
 
 
 def _failed(checks: pa.Table) -> int:
@@ -176,9 +189,9 @@ class Assembler:
         self.named = pa.array(sorted(corr.named_reports(self.fixes, self.where)), pa.string())
         self.reads = pa.array(sorted(hz.read_indicators() | cross_year.INDICATORS), pa.string())
         self.cross_year = pa.array(sorted(cross_year.INDICATORS), pa.string())
-        self.values = _Writer(staged, "values", VALUES)
-        self.checks = _Writer(staged, "checks", CHECKS)
-        self.harmonized = _Writer(staged, "harmonized", HARMONIZED)
+        self.values = _Writer(staged, "values", VALUES, _CONTEXT_STR)
+        self.checks = _Writer(staged, "checks", CHECKS, _CONTEXT_STR)
+        self.harmonized = _Writer(staged, "harmonized", HARMONIZED, hz.ENCODED_REPORT_COLUMNS)
         self.spill = _Spill(staged.folder)
         self.parsed: list[pa.Table] = []
         self.cross: list[pa.Table] = []  # selected values cross-year checks read
@@ -251,7 +264,7 @@ class Assembler:
     def _harmonized(self, primary: pa.Table) -> None:
         """harmonized.parquet: the spilled rows of the ``primary`` reports (CONTEXT rows)."""
         for batch in self.spill.batches():
-            self.harmonized.write(hz.with_reports(pa.Table.from_batches([batch]), primary, ordered=False))
+            self.harmonized.write(hz.with_reports(pa.Table.from_batches([batch]), primary, ordered=False, encoded=True))
         self.harmonized.close()
 
     def finish(self, cached: set[str], uncached: dict[str, dict]) -> Assembled:

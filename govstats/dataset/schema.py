@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterable, Mapping, Sequence
 
+import functools
+
 import pandas as pd
 import pyarrow as pa
 
@@ -129,6 +131,32 @@ HARMONIZED = TableSchema("harmonized", (
 #: output table name -> schema (``govstats.dataset.OUTPUT_TABLES``)
 OUTPUTS: dict[str, TableSchema] = {s.name: s for s in (REPORTS, VALUES, CHECKS, HARMONIZED, MANIFEST)}
 
+#: how a string column repeated from a small table (one entry per report) is carried on every
+#: row while the big tables are assembled (see ``take_encoded``)
+DICT_STR = pa.dictionary(pa.int32(), pa.string())
+
+
+def take_encoded(column: pa.Array | pa.ChunkedArray, idx: pa.Array) -> pa.Array:
+    """``column`` taken by ``idx``; a string column as a dictionary array over ``column``'s own
+    entries, so that neither the take nor a Parquet writer copies or hashes a string per row (its
+    nulls become null indices: Parquet refuses a null inside a dictionary)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if column.type != STR:
+        return column.take(idx)
+    enc = column.dictionary_encode()
+    return pa.DictionaryArray.from_arrays(enc.indices.take(idx), enc.dictionary)
+
+
+@functools.lru_cache(maxsize=None)
+def encoded_schema(schema: TableSchema, columns: frozenset[str]) -> pa.Schema:
+    """``schema.arrow`` with the string ``columns`` dictionary-encoded (what ``take_encoded`` gives).
+    A Parquet file written with it and ``store_schema=False`` (plus ``schema.arrow``'s metadata)
+    reads back as ``schema.arrow``: Parquet keeps no trace of the dictionary."""
+    return pa.schema([pa.field(name, DICT_STR if name in columns and typ == STR else typ) for name, typ in schema.columns],
+                     metadata=schema.arrow.metadata)
+
+
 _MAPPER = {I64: pd.Int64Dtype(), F64: pd.Float64Dtype(), BOOL: pd.BooleanDtype()}
 
 
@@ -137,5 +165,5 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_MAPPER.get)
 
 
-__all__ = ["CHECKS", "HARMONIZED", "MANIFEST", "OUTPUTS", "PARSED", "PART_CHECKS", "PART_VALUES", "REPORTS",
+__all__ = ["CHECKS", "DICT_STR", "encoded_schema", "take_encoded", "HARMONIZED", "MANIFEST", "OUTPUTS", "PARSED", "PART_CHECKS", "PART_VALUES", "REPORTS",
            "TableSchema", "VALUES", "to_frame"]
