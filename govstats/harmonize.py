@@ -324,8 +324,9 @@ def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True, encode
     if ordered:
         order = _harmonized_order(rows, at.to_numpy(zero_copy_only=False).astype(np.int64), reports)
         rows, at = rows.take(order), pc.take(at, pa.array(order))
-    if encoded:
-        at = at.combine_chunks() if isinstance(at, pa.ChunkedArray) else at
+    if encoded:  # the dictionaries hold the reports of these rows only (a Parquet row group stores them whole)
+        used, at = np.unique(at.to_numpy(zero_copy_only=False).astype(np.int64), return_inverse=True)
+        reports, at = reports.take(used), pa.array(at.astype(np.int32))
         return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else take_encoded(reports[c], at) for c in COLUMNS],
                                     schema=encoded_schema(HARMONIZED, ENCODED_REPORT_COLUMNS))
     return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else reports[c].take(at) for c in COLUMNS],

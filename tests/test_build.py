@@ -507,3 +507,21 @@ def test_a_forked_worker_does_not_keep_the_build_lock(tmp_path):
     finally:
         child.kill()
         child.join()
+
+
+@pytest.mark.parametrize("n, jobs", [(0, 2), (1, 2), (5, 2), (100, 2), (300, 4), (4095, 2), (10_000, 2), (10_000, 1)])
+def test_chunks_cover_every_input_once_in_order_and_end_small_when_workers_share_them(n, jobs):
+    from govstats.dataset.cache import SMALL_PART
+    from govstats.dataset.parallel import MAX_CHUNK, TAIL_CHUNKS, TAIL_SIZE, _chunks
+
+    tasks = list(range(n))
+    chunks = _chunks(tasks, jobs)  # type: ignore[arg-type]
+    assert [t for c in chunks for t in c] == tasks and all(chunks)
+    assert max(map(len, chunks), default=0) <= MAX_CHUNK
+    if jobs > 1 and n >= 8 * jobs * MAX_CHUNK:
+        # the last chunks are small, so the workers finish together; but not so small that the
+        # cache would need compacting after the build
+        assert [len(c) for c in chunks[-TAIL_CHUNKS * jobs * MAX_CHUNK // TAIL_SIZE:]] == [TAIL_SIZE] * (TAIL_CHUNKS * jobs * MAX_CHUNK // TAIL_SIZE)
+        assert TAIL_SIZE >= SMALL_PART
+    else:
+        assert len({len(c) for c in chunks[:-1]}) <= 1  # one size, the last one smaller

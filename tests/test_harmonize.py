@@ -161,3 +161,29 @@ def test_counts_are_whole_numbers_that_are_not_money():
                     pa.array(["件", "件", "件", None, "件", "万元", None]))
     assert got.to_pylist() == [3, None, None, None, None, None, -1]
     assert hz.indicator_units(pa.array(["fees.amount", "requests.new", "no.such.code"])).to_pylist() == ["万元", "件", None]
+
+
+def test_encoded_report_columns_are_the_plain_ones_with_dictionaries_of_these_rows_only():
+    import pyarrow as pa
+
+    from govstats.dataset.schema import HARMONIZED
+
+    reps = [report("A", "gov2021", 2022), report("B", "legacy", 2016, agency="酒泉质监", county="肃州区"),
+            report("C", "gov2021", 2023, agency=None)]
+    v, r = frames(reps, [value("A", "requests.new", 10), value("B", "apply.total", 4), value("C", "requests.new", 3),
+                         value("A", "review.total", 1)])
+    def table(df):  # pandas strings arrive as large_string
+        t = pa.Table.from_pandas(df, preserve_index=False)
+        return t.cast(pa.schema([pa.field(f.name, pa.string() if pa.types.is_large_string(f.type) else f.type) for f in t.schema]))
+
+    reports = table(r[list(hz.REPORT_COLUMNS)]).cast(pa.schema([HARMONIZED.arrow.field(c) for c in hz.REPORT_COLUMNS]))
+    rows_ = hz.harmonized_rows(hz.select_table(table(v)), reports)
+    rows_ = rows_.filter(pa.compute.not_equal(rows_["report_id"], "B"))  # rows of A and C only
+    plain = hz.with_reports(rows_, reports, ordered=False)
+    encoded = hz.with_reports(rows_, reports, ordered=False, encoded=True)
+    assert plain.schema.equals(HARMONIZED.arrow) and plain.num_rows == encoded.num_rows > 0
+    for c in hz.ENCODED_REPORT_COLUMNS:
+        col = encoded[c].combine_chunks()
+        assert pa.types.is_dictionary(col.type)
+        assert "酒泉质监" not in col.dictionary.to_pylist() and "肃州区" not in col.dictionary.to_pylist()
+    assert encoded.cast(HARMONIZED.arrow).equals(plain)
