@@ -126,6 +126,12 @@ def test_reports_carry_agency_keys_lineage_and_the_primary_report(built):
     assert (jq["agency_key"], jq["lineage_key"]) == ("620900:质量技术监督局", "620900:市场监督管理局")
     assert bool(r.loc[str(raw / "hongze_2023.json"), "primary"])
     assert not bool(r.loc[str(raw / "synthetic/gen_hongze_2023.json"), "primary"])  # a real report wins
+    # harmonized.parquet holds the primary reports only: the rows the build wrote for the copy
+    # while it did not know yet that the real report wins are gone
+    h = table(out, "harmonized")
+    assert set(h["report_id"]) == set(r.loc[r["primary"].astype(bool) & r["year"].notna(), "report_id"]) - {None}
+    assert r.loc[str(raw / "synthetic/gen_hongze_2023.json"), "report_id"] not in set(h["report_id"])
+    assert pq.read_schema(out / "harmonized.parquet").equals(OUTPUTS["harmonized"].arrow)
 
 
 def test_cross_year_checks_run_in_the_build_and_name_both_reports(built):
