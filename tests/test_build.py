@@ -531,3 +531,30 @@ def test_chunks_cover_every_input_once_in_order_and_end_small_when_workers_share
         assert TAIL_SIZE >= SMALL_PART
     else:
         assert len({len(c) for c in chunks[:-1]}) <= 1  # one size, the last one smaller
+
+
+def test_a_fresh_build_walks_and_hashes_in_a_child_beside_the_imports_a_rebuild_does_not(tmp_path, monkeypatch):
+    """Inputs walked and hashed in a forked child (a build that cannot be up to date) are the
+    inputs walked here; a build that may be up to date walks here and imports no pandas."""
+    from govstats.dataset import pipeline
+    from govstats.dataset.inputs import sha256_file, walk
+
+    raw = make_corpus(tmp_path / "raw")
+    (raw / "copy.json").write_bytes((raw / "hongze_2023.json").read_bytes())
+    out = tmp_path / "out"
+    if (os.cpu_count() or 1) > 1 and sys.platform.startswith("linux"):
+        prepared: list[int] = []
+        monkeypatch.setattr(pipeline, "_prepare_parsing", lambda parser, jobs: prepared.append(os.getpid()))
+        files = pipeline._inputs([str(raw)], (), out, True, None, 2)
+        assert prepared == [os.getpid()]  # the imports ran here, beside the child
+        expected = walk([str(raw)], exclude=[out])
+        assert [(f.source_path, f.size, f.status) for f in files] == [(f.source_path, f.size, f.status) for f in expected]
+        assert [f.sha256 for f in files if f.to_parse] == [sha256_file(f.abspath) for f in expected if f.to_parse]
+        assert any(f.to_parse for f in files)
+    monkeypatch.undo()
+    run(raw, out, jobs=2)
+    code = (f"import sys; from govstats.dataset import build; from tests.fixtures.build import fakeparse; "
+            f"s = build([{str(raw)!r}], {str(out)!r}, jobs=2, parser=fakeparse.parse); "
+            f"assert s.up_to_date; assert 'pandas' not in sys.modules, 'pandas imported'")
+    p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr[-1500:]

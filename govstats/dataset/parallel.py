@@ -202,9 +202,16 @@ WARMUP_HTML = ("<html><head><title>报告</title></head><body><p>" + WARMUP_TEXT
                + "</p><table><tr><td>本年新收政府信息公开申请数量</td><td>12</td></tr></table></body></html>")
 
 
-def _warm_up_parser() -> None:
-    """Parse ``WARMUP_TEXT`` as a text and as an HTML file in this process (results discarded; any
-    error is ignored: the workers then build what is missing themselves)."""
+_warmed = False
+
+
+def warm_up_parser() -> None:
+    """Parse ``WARMUP_TEXT`` as a text and as an HTML file in this process, once (results discarded;
+    any error is ignored: the workers then build what is missing themselves)."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
     from ..parse import parse_bytes
 
     for data, name in ((WARMUP_TEXT, "warmup.txt"), (WARMUP_HTML, "warmup.html")):
@@ -250,7 +257,7 @@ def parse_inputs(todo: list[InputFile], cache: Cache, jobs: int, parser: Optiona
         default_parser()  # imported once here: forked workers inherit it instead of importing it each
         _import_loaders(tasks)
         if jobs > 1:
-            _warm_up_parser()
+            warm_up_parser()
     for schema in (PARSED, PART_VALUES, PART_CHECKS):
         schema.arrow  # noqa: B018 - built once here (~6 ms each, pandas metadata), not in every worker
     try:

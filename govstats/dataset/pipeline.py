@@ -12,12 +12,17 @@ workers, the build process' CPU spent reading new cache parts and assembling, pe
 the cache.
 
 Parsing and its robustness: ``govstats.dataset.parallel``. A no-change rebuild imports neither
-the parser nor pandas.
+the parser nor pandas. A build that cannot be a no-change rebuild (no ``build.json`` in OUT, or
+``use_cache=False``) walks and hashes the inputs in a forked child process while this one imports
+pandas and the parser and warms the parser up (on a machine with more than one core): those
+steps come before any parsing and would otherwise run one after the other.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
+import multiprocessing as mp
 import os
 import resource
 import sys
@@ -82,6 +87,48 @@ def _up_to_date(out: Path, fingerprint: str) -> Optional[dict]:
     return state
 
 
+# --------------------------------------------------------------------------- inputs
+def _walk_and_hash(raw: list[str], include: Sequence[str], out: Path, use_cache: bool) -> list[InputFile]:
+    """The inputs under ``raw``, hashed (hashes of unchanged files from the last build into ``out``)."""
+    files = walk(raw, include, exclude=[out])
+    hash_files(files, previous_hashes(out) if use_cache else None)
+    return files
+
+
+def _prepare_parsing(parser: Optional[Callable], jobs: int) -> None:
+    """What every build that parses does first: import pandas, the assembly and the parser, and
+    warm the default parser up (``parallel.parse_inputs`` finds it done)."""
+    from . import corrections  # noqa: F401 - pandas
+    from . import assemble, parallel  # noqa: F401
+
+    if parser is None:
+        parallel.default_parser()
+        for name in ("text", "html"):  # the usual inputs; others are imported once the inputs are known
+            importlib.import_module(f"govstats.load.{name}")
+        if jobs > 1:
+            parallel.warm_up_parser()
+
+
+def _inputs(raw: list[str], include: Sequence[str], out: Path, use_cache: bool, parser: Optional[Callable],
+            jobs: int) -> list[InputFile]:
+    """``_walk_and_hash``; in a forked child beside ``_prepare_parsing`` when the build cannot be a
+    no-change rebuild (see the module doc), else here."""
+    overlap = ((not use_cache or not (out / STATE_FILE).is_file()) and (os.cpu_count() or 1) > 1
+               and sys.platform.startswith("linux"))
+    if not overlap:
+        return _walk_and_hash(raw, include, out, use_cache)
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(1, mp_context=mp.get_context("fork")) as ex:
+        future = ex.submit(_walk_and_hash, raw, include, out, use_cache)
+        _prepare_parsing(parser, jobs)
+        try:
+            return future.result()
+        except BrokenProcessPool:  # the child died (out of memory?): walk here
+            return _walk_and_hash(raw, include, out, use_cache)
+
+
 # --------------------------------------------------------------------------- build
 def _cpu_seconds() -> dict[str, float]:
     """User + system CPU seconds of this process and of its finished workers."""
@@ -121,8 +168,7 @@ def build(raw: Iterable[str | os.PathLike] = (DEFAULT_RAW,), out: str | os.PathL
     corrections_path = Path(corrections) if corrections is not None else default_corrections(out)
     with build_lock(out):
         remove_stale_temps(out)
-        files = walk([str(r) for r in raw], include, exclude=[out])
-        hash_files(files, previous_hashes(out) if use_cache else None)
+        files = _inputs([str(r) for r in raw], include, out, use_cache, parser, jobs)
         mark_duplicates(files)
         fingerprint = _fingerprint(version, files, corrections_path)
         state = _up_to_date(out, fingerprint) if use_cache else None
