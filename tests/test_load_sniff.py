@@ -112,3 +112,26 @@ def test_truncated_pdf_is_unreadable() -> None:
 def test_pdf_header_in_junk_is_loaded() -> None:
     raw = load_bytes(b"\r\n" + make_fixtures.ruled_table_pdf(), "junk-prefixed.pdf")
     assert raw.kind == "pdf" and raw.n_pages == 1
+
+
+def test_load_refuses_what_is_no_readable_regular_file_with_one_clear_line(tmp_path, monkeypatch) -> None:
+    import os
+
+    import govstats.load as load_module
+    from govstats.errors import InputMissing
+
+    with pytest.raises(InputMissing, match=r"nope\.txt: no such file$"):
+        load(tmp_path / "nope.txt")
+    with pytest.raises(InputMissing, match="not a regular file$"):
+        load(tmp_path)  # a folder
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.txt")
+        with pytest.raises(InputMissing, match="not a regular file$"):
+            load(tmp_path / "pipe.txt")  # refused at once, never waits for a writer
+    big = tmp_path / "big.txt"
+    big.write_text(REPORT, encoding="utf-8")
+    monkeypatch.setattr(load_module, "MAX_BYTES", 10)
+    with pytest.raises(UnreadableInput, match=r"big\.txt: file too large"):
+        load(big)
+    monkeypatch.undo()
+    assert load(big).blocks and load(str(big)).path == str(big)

@@ -7,6 +7,8 @@ input raise a ``govstats.errors.GovstatsError`` subclass whose message is one cl
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from ..errors import EmptyInput, InputMissing, UnreadableInput, UnsupportedInput
@@ -58,16 +60,27 @@ def load_bytes(data: bytes, path: str = "<bytes>") -> RawDocument:
 
 
 def load(path: str | Path) -> RawDocument:
-    p = Path(path)
-    if not p.exists():
-        raise InputMissing(f"{p}: no such file")
-    if not p.is_file():
-        raise InputMissing(f"{p}: not a regular file")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise UnreadableInput(f"{p}: file too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    """Read and load one file: one open and one fstat (a FIFO or device is refused without reading,
+    opened non-blocking so a FIFO never waits for a writer)."""
+    p = str(Path(path))  # (as before: "./a//b.txt" is "a/b.txt" in messages and in the document's path)
     try:
-        data = p.read_bytes()
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputMissing(f"{p}: no such file") from None
+    except IsADirectoryError:  # (where a folder cannot be opened)
+        raise InputMissing(f"{p}: not a regular file") from None
     except OSError as e:
         raise UnreadableInput(f"{p}: cannot read file ({e.strerror or e})") from None
-    return load_bytes(data, str(p))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputMissing(f"{p}: not a regular file")
+        if st.st_size > MAX_BYTES:
+            raise UnreadableInput(f"{p}: file too large ({st.st_size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+        with open(fd, "rb", closefd=False) as f:
+            data = f.read()
+    except OSError as e:
+        raise UnreadableInput(f"{p}: cannot read file ({e.strerror or e})") from None
+    finally:
+        os.close(fd)
+    return load_bytes(data, p)
