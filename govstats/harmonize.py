@@ -309,14 +309,19 @@ def harmonized_rows(selected: pa.Table, reports: pa.Table) -> pa.Table:
 
 #: the string report columns ``with_reports(encoded=True)`` gives as dictionary arrays
 ENCODED_REPORT_COLUMNS = frozenset(c for c in REPORT_COLUMNS if c != "report_id" and HARMONIZED.arrow.field(c).type == pa.string())
+#: the string row columns ``with_reports(encoded=True)`` dictionary-encodes (few distinct values)
+ENCODED_ROW_COLUMNS = frozenset(("indicator", "applicant", "unit", "rule", "quality", "parts"))
+#: every column ``with_reports(encoded=True)`` gives as a dictionary array
+ENCODED_COLUMNS = ENCODED_REPORT_COLUMNS | ENCODED_ROW_COLUMNS
 
 
 def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True, encoded: bool = False) -> pa.Table:
     """``HARMONIZED`` rows: ``rows`` (``ROW_SCHEMA``) of the ``reports`` given (their other rows are
     dropped) with those reports' ``REPORT_COLUMNS``; sorted by agency_key, year, indicator,
     applicant unless ``ordered`` is False (the order of rows is no part of the dataset).
-    ``encoded``: the ``ENCODED_REPORT_COLUMNS`` as dictionary arrays (``schema.take_encoded``: what
-    ``govstats build`` writes, cheaper to take and to write)."""
+    ``encoded``: the ``ENCODED_COLUMNS`` as dictionary arrays (the report columns by
+    ``schema.take_encoded``): what ``govstats build`` spills while it parses, so that the Parquet
+    writer, at the end, has no string to hash."""
     at = pc.index_in(rows["report_id"], value_set=reports["report_id"])
     known = pc.is_valid(at)
     if not pc.all(known).as_py():
@@ -327,8 +332,10 @@ def with_reports(rows: pa.Table, reports: pa.Table, ordered: bool = True, encode
     if encoded:  # the dictionaries hold the reports of these rows only (a Parquet row group stores them whole)
         used, at = np.unique(at.to_numpy(zero_copy_only=False).astype(np.int64), return_inverse=True)
         reports, at = reports.take(used), pa.array(at.astype(np.int32))
-        return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else take_encoded(reports[c], at) for c in COLUMNS],
-                                    schema=encoded_schema(HARMONIZED, ENCODED_REPORT_COLUMNS))
+        return pa.Table.from_arrays(
+            [(pc.dictionary_encode(rows[c]) if c in ENCODED_ROW_COLUMNS else rows[c]) if c in ROW_SCHEMA.names
+             else take_encoded(reports[c], at) for c in COLUMNS],
+            schema=encoded_schema(HARMONIZED, ENCODED_COLUMNS))
     return pa.Table.from_arrays([rows[c] if c in ROW_SCHEMA.names else reports[c].take(at) for c in COLUMNS],
                                 schema=HARMONIZED.arrow)
 
@@ -395,4 +402,5 @@ def by_lineage(harmonized: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = ["COLUMNS", "QUALITIES", "ROW_SCHEMA", "Rule", "by_lineage", "counts", "crosswalk", "era", "harmonize",
            "harmonize_table", "harmonized_rows", "indicator_units", "legacy_era", "primary_reports", "read_indicators",
-           "select_table", "select_values", "targets", "with_reports", "ENCODED_REPORT_COLUMNS"]
+           "select_table", "select_values", "targets", "with_reports", "ENCODED_COLUMNS", "ENCODED_REPORT_COLUMNS",
+           "ENCODED_ROW_COLUMNS"]

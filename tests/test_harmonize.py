@@ -186,4 +186,5 @@ def test_encoded_report_columns_are_the_plain_ones_with_dictionaries_of_these_ro
         col = encoded[c].combine_chunks()
         assert pa.types.is_dictionary(col.type)
         assert "酒泉质监" not in col.dictionary.to_pylist() and "肃州区" not in col.dictionary.to_pylist()
+    assert all(pa.types.is_dictionary(encoded.schema.field(c).type) for c in hz.ENCODED_ROW_COLUMNS)
     assert encoded.cast(HARMONIZED.arrow).equals(plain)

@@ -4,11 +4,12 @@ Every batch of parse results (a cache part as it is written, or the live rows of
 goes straight to the outputs (``Assembler.add``): its values and checks get the report context
 columns and are appended to ``values.parquet`` / ``checks.parquet``; its reports are harmonized
 (``govstats.harmonize.harmonized_rows``) and the rows spilled to a temp Arrow stream in OUT, since
-which report represents an agency-year is known only at the end; the few values cross-year checks
-read are kept aside, and so are the values of the reports a correction names.
+which report represents an agency-year is known only at the end (the rows get their report
+columns before they are spilled, so the end has only to drop the rows of other reports); the few
+values cross-year checks read are kept aside, and so are the values of the reports a correction names.
 
 At the end (``Assembler.finish``) the primary reports are known: the spilled rows of the primary
-reports get their report columns and make ``harmonized.parquet`` (in a thread, beside the rest);
+reports make ``harmonized.parquet`` (in a thread, beside the rest);
 the reports a correction names get their correction rows, harmonized rows and cross-year values;
 the cross-year checks are appended to checks.parquet; ``reports.parquet`` and ``manifest.parquet``
 (one row per report / input, small) are written whole. Everything is written to temp files of a
@@ -92,14 +93,20 @@ _SPILL_WRITE = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
 _SPILL_READ = pa.ipc.IpcReadOptions(use_threads=False)
 
 
+#: the spilled harmonized rows: HARMONIZED with the report columns and the other low-cardinality
+#: string columns as dictionaries (``harmonize.with_reports(encoded=True)``)
+_SPILL_SCHEMA = encoded_schema(HARMONIZED, hz.ENCODED_COLUMNS)
+
+
 class _Spill:
-    """Harmonized rows of this build's reports (``harmonize.ROW_SCHEMA``), in a temp Arrow stream
-    in OUT (lz4: about 30 bytes per row), read back once at the end."""
+    """Harmonized rows of this build's reports, complete with their report columns (HARMONIZED,
+    report columns dictionary-encoded), in a temp Arrow stream in OUT (lz4), read back once at the
+    end, when the primary reports are known."""
 
     def __init__(self, folder: Path) -> None:
         self.path = temp_for(folder / "harmonized.spill")
         self.sink = pa.OSFile(str(self.path), "wb")
-        self.writer = pa.ipc.new_stream(self.sink, hz.ROW_SCHEMA, options=_SPILL_WRITE)
+        self.writer = pa.ipc.new_stream(self.sink, _SPILL_SCHEMA, options=_SPILL_WRITE)
 
     def write(self, rows: pa.Table) -> None:
         self.writer.write_table(rows)
@@ -191,7 +198,7 @@ class Assembler:
         self.cross_year = pa.array(sorted(cross_year.INDICATORS), pa.string())
         self.values = _Writer(staged, "values", VALUES, _CONTEXT_STR)
         self.checks = _Writer(staged, "checks", CHECKS, _CONTEXT_STR)
-        self.harmonized = _Writer(staged, "harmonized", HARMONIZED, hz.ENCODED_REPORT_COLUMNS)
+        self.harmonized = _Writer(staged, "harmonized", HARMONIZED, hz.ENCODED_COLUMNS)
         self.spill = _Spill(staged.folder)
         self.parsed: list[pa.Table] = []
         self.cross: list[pa.Table] = []  # selected values cross-year checks read
@@ -216,7 +223,9 @@ class Assembler:
         wanted = pc.and_(pc.is_in(selected["indicator"], value_set=self.cross_year), pc.is_valid(selected["value"]))
         self.cross.append(selected.filter(wanted).select(_KEEP))
         reports = ctx.filter(pc.and_(pc.is_valid(ctx["agency_key"]), pc.is_valid(ctx["year"])))
-        self.spill.write(hz.harmonized_rows(selected, reports))
+        rows = hz.harmonized_rows(selected, reports)
+        if rows.num_rows:
+            self.spill.write(hz.with_reports(rows, reports, ordered=False, encoded=True))
 
     def add(self, batch: ChunkResult) -> None:
         """Assemble one batch of parse results (the three tables of a cache part)."""
@@ -261,10 +270,11 @@ class Assembler:
         self.n_failed += _failed(checks)
         self.checks.write(checks)
 
-    def _harmonized(self, primary: pa.Table) -> None:
-        """harmonized.parquet: the spilled rows of the ``primary`` reports (CONTEXT rows)."""
+    def _harmonized(self, primary: pa.Array) -> None:
+        """harmonized.parquet: the spilled rows of the ``primary`` reports (their report ids)."""
         for batch in self.spill.batches():
-            self.harmonized.write(hz.with_reports(pa.Table.from_batches([batch]), primary, ordered=False, encoded=True))
+            keep = pc.is_in(batch["report_id"], value_set=primary)
+            self.harmonized.write(pa.Table.from_batches([batch if pc.all(keep).as_py() else batch.filter(keep)]))
         self.harmonized.close()
 
     def finish(self, cached: set[str], uncached: dict[str, dict]) -> Assembled:
@@ -278,7 +288,7 @@ class Assembler:
         try:
             with ThreadPoolExecutor(1) as background:
                 self._corrections(resolved, ctx)
-                primary = ctx.filter(pa.array(reports["primary"].to_numpy(dtype=bool)))
+                primary = ctx.filter(pa.array(reports["primary"].to_numpy(dtype=bool)))["report_id"]
                 # written in a thread (Arrow works without the GIL) while the rest goes on
                 harmonized = background.submit(self._harmonized, primary)
                 self._cross_year(reports, ctx)
