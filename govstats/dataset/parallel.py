@@ -92,9 +92,8 @@ def _chunks(tasks: list[Task], jobs: int) -> list[list[Task]]:
     size = max(1, min(MAX_CHUNK, len(tasks) // (jobs * 8)))
     split = jobs > 1 and size == MAX_CHUNK
     head = len(tasks) - min(len(tasks), TAIL_CHUNKS * jobs * size) if split else len(tasks)
-    small = TAIL_SIZE
     return ([tasks[i : min(i + size, head)] for i in range(0, head, size)]
-            + [tasks[i : min(i + small, len(tasks))] for i in range(head, len(tasks), small)])
+            + [tasks[i : i + TAIL_SIZE] for i in range(head, len(tasks), TAIL_SIZE)])
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:

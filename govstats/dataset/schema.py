@@ -7,10 +7,8 @@ table still has its columns. ``to_frame`` does the same for Arrow tables from Du
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterable, Mapping, Sequence
-
-import functools
 
 import pandas as pd
 import pyarrow as pa
@@ -148,7 +146,7 @@ def take_encoded(column: pa.Array | pa.ChunkedArray, idx: pa.Array) -> pa.Array:
     return pa.DictionaryArray.from_arrays(enc.indices.take(idx), enc.dictionary)
 
 
-@functools.lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def encoded_schema(schema: TableSchema, columns: frozenset[str]) -> pa.Schema:
     """``schema.arrow`` with the string ``columns`` dictionary-encoded (what ``take_encoded`` gives).
     A Parquet file written with it and ``store_schema=False`` (plus ``schema.arrow``'s metadata)
@@ -165,5 +163,5 @@ def to_frame(table: pa.Table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_MAPPER.get)
 
 
-__all__ = ["CHECKS", "DICT_STR", "encoded_schema", "take_encoded", "HARMONIZED", "MANIFEST", "OUTPUTS", "PARSED", "PART_CHECKS", "PART_VALUES", "REPORTS",
-           "TableSchema", "VALUES", "to_frame"]
+__all__ = ["CHECKS", "DICT_STR", "HARMONIZED", "MANIFEST", "OUTPUTS", "PARSED", "PART_CHECKS", "PART_VALUES", "REPORTS",
+           "TableSchema", "VALUES", "encoded_schema", "take_encoded", "to_frame"]

@@ -65,7 +65,7 @@ def load(path: str | Path) -> RawDocument:
     p = str(Path(path))  # (as before: "./a//b.txt" is "a/b.txt" in messages and in the document's path)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # (a path through a file: no such file either)
         raise InputMissing(f"{p}: no such file") from None
     except IsADirectoryError:  # (where a folder cannot be opened)
         raise InputMissing(f"{p}: not a regular file") from None
