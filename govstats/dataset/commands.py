@@ -5,14 +5,25 @@ Imports stay light here: the heavy modules load only when a command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 EXIT_NOTHING_READ = 1
 
 
+#: Arrow's allocator (mimalloc) keeps the memory a build frees instead of handing it back to the
+#: OS at once: a build allocates and frees the same Arrow buffers batch after batch, and every
+#: returned page faults again (half the page faults of a build, ~0.3 s of system time per 10 000
+#: reports, for ~30 MB more resident memory). Read when pyarrow loads: set before the build imports it.
+ALLOCATOR_ENV = {"MIMALLOC_PURGE_DELAY": "-1"}
+
+
 def _cmd_build(a: argparse.Namespace) -> int:
     from . import DEFAULT_RAW
+
+    for key, value in ALLOCATOR_ENV.items():
+        os.environ.setdefault(key, value)  # (a value the user set wins)
     from .pipeline import build
 
     summary = build(a.raw or [DEFAULT_RAW], a.out, jobs=a.jobs, use_cache=not a.no_cache, include=a.include or (),
