@@ -13,8 +13,10 @@ whole process tree (build process + workers: RSS and PSS summed over the tree, s
 where the time goes: the build's phases and its own CPU (build.json), and for a sample of reports,
 in this process, the parse stages, the worker's conversion of each result to Arrow and a profile.
 The machine is shared: the same build runs up to ~15% slower when other tenants load the host, so
-before each build a fixed pure-Python workload (``host_index``, independent of govstats) is timed:
-its milliseconds say how fast the host was at that moment, and tell runs on a busy host apart.
+before each build two things are timed: a fixed pure-Python workload (``host_index``, independent
+of govstats: comparable across versions) and the parse of the same 100 corpus reports in this
+process (``reference_parse``: the build's own work, so it follows the host's speed for this
+workload more closely). Both say how fast the host was at that moment.
 The corpus comes from ``govstats.synth.write_corpus`` (under a folder named ``synthetic``).
 Everything runs on a snapshot of ``govstats/`` copied at the start, so edits made to the working
 tree during the run do not change the parser version between the two builds.
@@ -79,6 +81,26 @@ def host_index(rounds: int = 3) -> float:
         total += sum(table[f"{k:07d}{text[k % 50]}"] for k in range(0, 100_000, 3))
         best = min(best, time.process_time() - t0)
     return 1000 * best
+
+
+def reference_parse(paths: Sequence[Path]) -> float:
+    """CPU milliseconds per report to parse ``paths`` in this process (caches warm after the first
+    call), with a build worker's collector setting: the host's speed for the build's own work."""
+    from govstats.dataset.worker import GC_THRESHOLD
+    from govstats.parse import parse_file
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        t0 = time.process_time()
+        for p in paths:
+            try:
+                parse_file(p)
+            except Exception:  # noqa: BLE001 - a report the parser rejects still took its time
+                pass
+        return 1000 * (time.process_time() - t0) / max(1, len(paths))
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def machine() -> dict[str, str]:
@@ -198,6 +220,7 @@ class BuildRun:
     peak_pss_mb: float
     processes: int
     host_ms: float = 0.0  # ``host_index`` just before the build
+    ref_ms: float = 0.0  # ``reference_parse`` just before the build
 
 
 def snapshot_sources(work: Path) -> Path:
@@ -208,8 +231,9 @@ def snapshot_sources(work: Path) -> Path:
     return src
 
 
-def run_build(corpus: Path, out: Path, jobs: int, src: Path) -> BuildRun:
+def run_build(corpus: Path, out: Path, jobs: int, src: Path, reference: Sequence[Path] = ()) -> BuildRun:
     host_ms = host_index()
+    ref_ms = reference_parse(reference) if reference else 0.0
     cmd = [sys.executable, "-m", "govstats.cli", "build", str(corpus), "--out", str(out), "--jobs", str(jobs)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(src), os.environ.get("PYTHONPATH")]))}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -224,7 +248,7 @@ def run_build(corpus: Path, out: Path, jobs: int, src: Path) -> BuildRun:
         raise SystemExit(f"build failed ({proc.returncode}): {stderr[-2000:]}")
     state = json.loads((out / "build.json").read_text(encoding="utf-8"))
     return BuildRun(wall, cpu, stderr.strip().splitlines()[-1], state, mem.peak_rss_kb / 1024, mem.peak_pss_kb / 1024,
-                    mem.peak_processes, host_ms)
+                    mem.peak_processes, host_ms, ref_ms)
 
 
 # --------------------------------------------------------------------------- where the time goes
@@ -318,7 +342,7 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
     per_core = per_s / cores
     per_cpu = n_reports / cpu_s
     rebuild_ratio = again.wall / wall
-    runs = [f"| {i} | {r.host_ms:.0f} ms | {r.wall:.1f} s | {n_reports / r.wall / cores:.0f} | {r.cpu:.1f} s | "
+    runs = [f"| {i} | {r.host_ms:.0f} ms | {r.ref_ms:.2f} ms | {r.wall:.1f} s | {n_reports / r.wall / cores:.0f} | {r.cpu:.1f} s | "
             f"{n_reports / r.cpu:.0f} | {r.peak_pss_mb:.0f} MB |" for i, r in enumerate(fulls, 1)]
     phases = full.state.get("phases_s", {})
     main_cpu = full.state.get("main_process_cpu_s", {})
@@ -344,11 +368,13 @@ def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: i
         "",
         "## Results",
         "",
-        f"{len(fulls)} full builds from scratch (`--repeat`), each after the host index was taken (a fixed "
-        "pure-Python workload, lower = faster host; the same build runs slower when other tenants load the host):",
+        f"{len(fulls)} full builds from scratch (`--repeat`). Before each, the host's speed was taken twice (lower "
+        "= faster host; the same build runs slower when other tenants load the host): the host index, a fixed "
+        "pure-Python workload, and the reference parse, CPU per report to parse the same 100 reports of the "
+        "corpus in the benchmark process:",
         "",
-        "| run | host index | wall | reports/s per core | CPU of the tree | reports per CPU-second | peak PSS |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| run | host index | reference parse | wall | reports/s per core | CPU of the tree | reports per CPU-second | peak PSS |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
         *runs,
         "",
         f"Medians of the {len(fulls)} runs; the details (phases, memory, build.json) are those of the median run.",
@@ -453,12 +479,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         reports, mb = make_corpus(work / "corpus", args.n, args.seed, args.formats)
         gen_s = time.perf_counter() - t0
         print(f"corpus: {len(reports)} reports, {mb:.1f} MB in {gen_s:.1f} s", file=sys.stderr)
+        reference = reports[:100]
+        reference_parse(reference)  # (warm: the parser's tables and caches are built once)
         fulls = []
         for i in range(max(1, args.repeat)):
             shutil.rmtree(work / "processed", ignore_errors=True)  # from scratch: no cache, no outputs
-            fulls.append(run_build(work / "corpus", work / "processed", args.jobs, src))
+            fulls.append(run_build(work / "corpus", work / "processed", args.jobs, src, reference))
             print(f"full build {i + 1}: {fulls[-1].summary} (wall {fulls[-1].wall:.1f} s, CPU {fulls[-1].cpu:.1f} s, "
-                  f"host index {fulls[-1].host_ms:.0f} ms)", file=sys.stderr)
+                  f"host index {fulls[-1].host_ms:.0f} ms, reference parse {fulls[-1].ref_ms:.2f} ms)", file=sys.stderr)
         again = run_build(work / "corpus", work / "processed", args.jobs, src)
         print(f"no-change rebuild: {again.summary}", file=sys.stderr)
         sample = random.Random(args.seed).sample(reports, min(args.sample, len(reports)))

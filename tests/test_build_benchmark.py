@@ -16,7 +16,7 @@ def test_benchmark_harness_writes_its_results(tmp_path):
     assert p.returncode == 0, p.stderr[-2000:]
     text = results.read_text(encoding="utf-8")
     for needle in ("## Machine", "- cores: ", "reports per second per core, end to end", "reports per CPU-second",
-                   "| 2 | ", "host index", "peak memory, process tree, PSS sum",
+                   "| 2 | ", "host index", "reference parse", "peak memory, process tree, PSS sum",
                    "no-change rebuild, wall", "| load |", "| normalize |"):
         assert needle in text, needle
     assert "Full build summary: `20 files: ok 20" in text
