@@ -35,6 +35,7 @@ import pstats
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -326,18 +327,12 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def _median(xs: list[float]) -> float:
-    ys = sorted(xs)
-    mid = len(ys) // 2
-    return ys[mid] if len(ys) % 2 else (ys[mid - 1] + ys[mid]) / 2
-
-
 def write_results(path: Path, args: argparse.Namespace, mach: dict, n_reports: int, mb: float, gen_s: float,
                   fulls: list[BuildRun], again: BuildRun, prof: Profile, sample: int) -> str:
     jobs = args.jobs
     cores = max(1, min(jobs, os.cpu_count() or 1))  # the cores the build can use
     full = sorted(fulls, key=lambda r: r.wall)[(len(fulls) - 1) // 2]  # the median run (by wall): its details below
-    wall, cpu_s = _median([r.wall for r in fulls]), _median([r.cpu for r in fulls])
+    wall, cpu_s = statistics.median([r.wall for r in fulls]), statistics.median([r.cpu for r in fulls])
     per_s = n_reports / wall
     per_core = per_s / cores
     per_cpu = n_reports / cpu_s
