@@ -558,3 +558,23 @@ def test_a_fresh_build_walks_and_hashes_in_a_child_beside_the_imports_a_rebuild_
             f"assert s.up_to_date; assert 'pandas' not in sys.modules, 'pandas imported'")
     p = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr[-1500:]
+
+
+def _worker_settings() -> tuple[int, bool]:
+    import gc
+
+    return gc.get_threshold()[0], signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+
+
+def test_pool_workers_collect_garbage_rarely_and_leave_ctrl_c_to_the_build():
+    """The workers' cyclic collector runs every GC_THRESHOLD allocations (not Python's 700: a
+    parse allocates many short-lived objects), and Ctrl-C goes to the build process only."""
+    import gc
+
+    from govstats.dataset.parallel import _pool
+    from govstats.dataset.worker import GC_THRESHOLD
+
+    assert GC_THRESHOLD >= 10_000
+    with _pool(1) as ex:
+        assert ex.submit(_worker_settings).result(timeout=60) == (GC_THRESHOLD, True)
+    assert gc.get_threshold()[0] != GC_THRESHOLD  # the build process keeps its own setting
