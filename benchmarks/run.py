@@ -133,9 +133,11 @@ def machine() -> dict[str, str]:
 
 # --------------------------------------------------------------------------- corpus
 def make_corpus(folder: Path, n: int, seed: int, formats: tuple[str, ...]) -> tuple[list[Path], float]:
-    """``n`` generated reports under ``folder/synthetic``; returns (paths, megabytes)."""
+    """``n`` generated reports under ``folder/synthetic`` (an earlier run's corpus in ``folder`` is
+    removed first: the builds read the whole folder); returns (paths, megabytes)."""
     from govstats import synth
 
+    shutil.rmtree(folder, ignore_errors=True)
     paths = synth.write_corpus(folder / "synthetic", n, seed=seed, formats=formats, gold=False)
     reports = [p for p in paths if p.suffix.lstrip(".") in formats]
     return reports, sum(p.stat().st_size for p in reports) / 1e6
@@ -225,8 +227,10 @@ class BuildRun:
 
 
 def snapshot_sources(work: Path) -> Path:
-    """Copy ``govstats/`` under ``work/src`` and import it from there (this process and the builds)."""
+    """Copy ``govstats/`` under ``work/src`` (replacing the copy of an earlier run in the same
+    workdir) and import it from there (this process and the builds)."""
     src = work / "src"
+    shutil.rmtree(src, ignore_errors=True)
     shutil.copytree(ROOT / "govstats", src / "govstats", ignore=shutil.ignore_patterns("__pycache__"))
     sys.path.insert(0, str(src))
     return src
