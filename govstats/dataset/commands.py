@@ -5,6 +5,7 @@ Imports stay light here: the heavy modules load only when a command runs.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -31,6 +32,9 @@ def _cmd_build(a: argparse.Namespace) -> int:
     for w in summary.warnings:
         print(f"govstats: warning: {w}", file=sys.stderr)
     print(summary.line(), file=sys.stderr)
+    # the command ends here: spare the interpreter's exit the collector's passes over everything
+    # the build loaded (about half of a 0.25 s exit after a 10 000-report build)
+    gc.freeze()
     if summary.readable == 0:
         print(f"govstats: error: nothing could be read ({summary.files} input files; see {Path(a.out) / 'manifest.parquet'})",
               file=sys.stderr)
